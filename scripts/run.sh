@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Sets up, builds and starts NeoX Studio's main program. Until the desktop app
+# lands this is an interactive `neox chat` on the small fixture model.
+# Usage: scripts/run.sh [MODEL]   (a .gguf file or a Hugging Face model folder)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-debian.sh
+scripts/build.sh build
+model=${1:-tests/fixtures/models/tiny-neox-parallel.f32.gguf}
+exec build/tools/neox/neox chat "$model"
