@@ -17,7 +17,7 @@ for fuzzer in "$build"/tests/fuzz/*_fuzzer; do
        -print_final_stats=1 "$work" > "$work.log" 2>&1; then
     echo "fuzz: $name FAILED"; tail -n 40 "$work.log"; status=1
   else
-    grep -E "stat::number_of_executed_runs" "$work.log" || true
+    grep -E "stat::number_of_executed_units|stat::new_units_added" "$work.log" || true
   fi
   rm -rf "$work" "$work.log"
 done
