@@ -1,0 +1,71 @@
+"""Prints our engine's prefill and decode speed side by side with llama.cpp's
+(llama-cpp-python) on the same GGUF files and thread count, and decode as a
+share of the memory-bandwidth limit (weight bytes per token / triad bandwidth).
+
+Usage: python3 bench/compare_llamacpp.py [--build build] [--threads 2]
+           [--shapes pythia-410m] [--types f16] [--prompt-tokens 512] [--gen-tokens 128]
+Model files are generated once into bench/.models/ (random weights, real shapes).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def run_json(cmd):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--shapes", default="pythia-410m")
+    ap.add_argument("--types", default="f16")
+    ap.add_argument("--prompt-tokens", type=int, default=512)
+    ap.add_argument("--gen-tokens", type=int, default=128)
+    ap.add_argument("--vocab", default=os.path.join(ROOT, "..", "shared", "reference", "tokenizers",
+                                                   "ggml-vocab-gpt-neox.gguf"))
+    args = ap.parse_args()
+    neox = os.path.join(args.build, "tools", "neox", "neox")
+    models = os.path.join(HERE, ".models")
+    os.makedirs(models, exist_ok=True)
+
+    bw = run_json([os.path.join(args.build, "bench", "neox_bench_ops"), "--triad", "--json",
+                   "--threads", str(args.threads)])["triad_gbs"]
+    rows = []
+    for shape in args.shapes.split(","):
+        for wtype in args.types.split(","):
+            path = os.path.join(models, f"{shape}-{wtype}.gguf")
+            if not os.path.exists(path):
+                print(f"generating {path}", file=sys.stderr)
+                subprocess.run([sys.executable, os.path.join(HERE, "make_bench_model.py"), "--shape", shape,
+                                "--type", wtype, "--vocab", args.vocab, path], check=True)
+            weight_bytes = os.path.getsize(path)  # all weights are read once per decoded token
+            common = ["--threads", str(args.threads), "--prompt-tokens", str(args.prompt_tokens),
+                      "--gen-tokens", str(args.gen_tokens)]
+            ours = run_json([neox, "bench", path, "--json"] + common)
+            ref = run_json([sys.executable, os.path.join(HERE, "llamacpp_speed.py"), path] + common)
+            limit = bw * 1e9 / weight_bytes
+            rows.append((shape, wtype, ours, ref, limit))
+
+    print(f"\nthreads {args.threads}, prompt {args.prompt_tokens}, generate {args.gen_tokens}, "
+          f"triad bandwidth {bw:.1f} GB/s")
+    hdr = ("model", "type", "prefill neox", "prefill llama.cpp", "ratio", "decode neox", "decode llama.cpp",
+           "ratio", "decode/limit")
+    print("| " + " | ".join(hdr) + " |")
+    print("|" + "---|" * len(hdr))
+    for shape, wtype, ours, ref, limit in rows:
+        print(f"| {shape} | {wtype} | {ours['prefill_tps']:.1f} t/s | {ref['prefill_tps']:.1f} t/s | "
+              f"{ours['prefill_tps'] / ref['prefill_tps']:.2f}x | {ours['decode_tps']:.2f} t/s | "
+              f"{ref['decode_tps']:.2f} t/s | {ours['decode_tps'] / ref['decode_tps']:.2f}x | "
+              f"{100 * ours['decode_tps'] / limit:.0f}% of {limit:.1f} t/s |")
+
+
+if __name__ == "__main__":
+    main()
