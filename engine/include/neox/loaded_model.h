@@ -1,0 +1,54 @@
+// A model opened for generation: its backend, weights and tokenizer, shared
+// by any number of sessions (each with its own KV cache).
+//
+// Threading: sessions may live on different threads; forward passes through
+// the shared model are serialised by run_lock(), because a model may keep
+// scratch buffers between calls.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "neox/backend.h"
+#include "neox/model.h"
+#include "neox/tokenizer.h"
+
+namespace neox {
+
+struct LoadOptions {
+  int n_threads = 0;  // CPU backend threads; 0: all hardware threads
+};
+
+class LoadedModel {
+ public:
+  // Opens a .gguf file (tokenizer from its tokenizer.ggml.* metadata) or a
+  // Hugging Face folder / a file inside one (tokenizer from tokenizer.json
+  // beside config.json), on a new CPU backend. Throws neox::Error.
+  static std::shared_ptr<LoadedModel> open(const std::string& path, const LoadOptions& options = {});
+  // The same on a backend the caller made.
+  static std::shared_ptr<LoadedModel> open(const std::string& path, std::shared_ptr<Backend> backend);
+  // Assembles one from parts (tests use a fake model).
+  LoadedModel(std::shared_ptr<Backend> backend, std::unique_ptr<Model> model, Tokenizer tokenizer);
+
+  const ModelConfig& config() const { return model_->config(); }
+  Model& model() { return *model_; }
+  Backend& backend() { return *backend_; }
+  const Tokenizer& tokenizer() const { return tokenizer_; }
+  // End-of-text token: the model's configuration first, then the tokenizer's.
+  std::optional<int32_t> eos_id() const;
+  std::unique_lock<std::mutex> run_lock() { return std::unique_lock<std::mutex>(run_mutex_); }
+
+ private:
+  std::shared_ptr<Backend> backend_;  // outlives model_ (declared first, destroyed last)
+  std::unique_ptr<Model> model_;
+  Tokenizer tokenizer_;
+  std::mutex run_mutex_;
+};
+
+// Loads only the tokenizer of a model path: a .gguf file, a tokenizer.json,
+// or a Hugging Face folder (or a file inside one). Throws neox::Error.
+Tokenizer load_tokenizer(const std::string& path);
+
+}  // namespace neox
