@@ -74,8 +74,10 @@ GenerationResult Session::generate_tokens(const std::vector<int32_t>& prompt, co
   if (static_cast<int64_t>(prompt.size()) > n_ctx_)
     throw Error("the prompt is " + std::to_string(prompt.size()) + " tokens, but the context holds only " +
                 std::to_string(n_ctx_));
-  const int32_t vocab = static_cast<int32_t>(
-      std::min<int64_t>(model_->config().n_vocab, model_->tokenizer().vocab_size()));
+  // Sampling covers every row of the output layer, as Hugging Face does; ids
+  // past the tokenizer's vocabulary (padding rows) have no text.
+  const int32_t vocab = static_cast<int32_t>(model_->config().n_vocab);
+  const int32_t text_vocab = model_->tokenizer().vocab_size();
   for (int32_t id : prompt)
     if (id < 0 || id >= model_->config().n_vocab)
       throw Error("prompt token id " + std::to_string(id) + " is outside the model's vocabulary (" +
@@ -141,7 +143,7 @@ GenerationResult Session::generate_tokens(const std::vector<int32_t>& prompt, co
     result.generated_ids.push_back(token.id);
     history.push_back(token.id);
     ++timings.generated_tokens;
-    emit(filter.push(stream.push(token.id)), token.id, token.probability, &token.top);
+    emit(filter.push(token.id < text_vocab ? stream.push(token.id) : std::string()), token.id, token.probability, &token.top);
     if (filter.stopped()) {
       result.finish_reason = FinishReason::kStopString;
       break;

@@ -1,0 +1,55 @@
+// neox: the command line over the engine. Dispatches to one subcommand;
+// errors are one line on stderr and a non-zero exit.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "commands.h"
+#include "neox/error.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: neox COMMAND [options]\n\n"
+    "commands:\n"
+    "  info MODEL               architecture, parameters, context, memory estimate\n"
+    "  tokenize MODEL TEXT      token ids of TEXT (MODEL may be a tokenizer.json)\n"
+    "  generate MODEL -p TEXT   continue a prompt\n"
+    "  chat MODEL               interactive chat on stdin\n"
+    "  bench MODEL              prefill and decode tokens/s\n\n"
+    "neox COMMAND --help for its options; neox --version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "--version" || command == "version") {
+      std::printf("neox %s\n", NEOX_VERSION);
+      return 0;
+    }
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (command == "info") return neox::cli::run_info(argc, argv);
+    if (command == "tokenize") return neox::cli::run_tokenize(argc, argv);
+    if (command == "generate") return neox::cli::run_generate(argc, argv);
+    if (command == "chat") return neox::cli::run_chat(argc, argv);
+    if (command == "bench") return neox::cli::run_bench(argc, argv);
+    std::fprintf(stderr, "neox: unknown command \"%s\" (see neox --help)\n", command.c_str());
+    return 2;
+  } catch (const std::exception& e) {
+    // One line: flatten any newline in the message.
+    std::string message = e.what();
+    for (char& c : message)
+      if (c == '\n') c = ' ';
+    std::fprintf(stderr, "neox: error: %s\n", message.c_str());
+    return 1;
+  }
+}
