@@ -14,7 +14,7 @@ void add_generation_flags(ArgParser& args) {
       .option("--top-k", "", "keep the K most likely tokens (default 40; 0 = off)")
       .option("--top-p", "", "nucleus: keep tokens up to cumulative P (default 0.95; 1 = off)")
       .option("--min-p", "", "keep tokens with p >= MIN_P * p_max (default 0.05; 0 = off)")
-      .option("--repeat-penalty", "", "divide/multiply logits of recent tokens (default 1.1; 1 = off)")
+      .option("--repeat-penalty", "", "divide/multiply logits of recent tokens (default 1 = off; try 1.1)")
       .option("--repeat-last-n", "", "window of recent tokens for penalties (default 64; -1 = all)")
       .option("--frequency-penalty", "", "subtract V * count (default 0)")
       .option("--presence-penalty", "", "subtract V once if seen (default 0)")

@@ -37,7 +37,7 @@ struct SamplerParams {
   int top_k = 40;               // <= 0: off
   float top_p = 0.95f;          // >= 1: off
   float min_p = 0.05f;          // <= 0: off
-  float repeat_penalty = 1.1f;  // 1: off
+  float repeat_penalty = 1.0f;  // 1: off (Hugging Face default; 1.1 is a common choice)
   int repeat_last_n = 64;       // window of the history the penalties see; 0: off, < 0: all
   float frequency_penalty = 0.0f;
   float presence_penalty = 0.0f;
