@@ -95,6 +95,20 @@ elseif(MODE STREQUAL "stream")
     message(FATAL_ERROR "streamed output differs:\n[${out}]\nvs\n[${text}]")
   endif()
 
+elseif(MODE STREQUAL "chat")
+  # Two turns, a reset, a third turn, then /exit; the template named on stderr.
+  file(WRITE ${WORK}/chat_input.txt "Hello there\nAnd then?\n/reset\nHello there\n/exit\n")
+  execute_process(COMMAND ${NEOX} chat ${MODEL} --template openassistant --temp 0 -n 8 --threads 2
+                  INPUT_FILE ${WORK}/chat_input.txt RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT err MATCHES "chat template: openassistant")
+    message(FATAL_ERROR "chat failed (${rc}):\n${out}\n${err}")
+  endif()
+  string(REGEX MATCHALL "new prompt tokens" turns "${err}")
+  list(LENGTH turns n_turns)
+  if(NOT n_turns EQUAL 3)
+    message(FATAL_ERROR "expected 3 replies, got ${n_turns}:\n${err}")
+  endif()
+
 elseif(MODE STREQUAL "bench")
   run_neox(bench ${MODEL} --threads 2 --prompt-tokens 64 --gen-tokens 16 --json)
   if(NOT rc EQUAL 0)

@@ -40,13 +40,13 @@ void ArgParser::parse(int argc, char** argv, int first) {
         has_inline = true;
       }
       const Spec* spec = find(arg);
-      if (!spec) throw Error("neox " + command_ + ": unknown option " + arg + " (see neox " + command_ + " --help)");
+      if (!spec) throw Error(command_ + ": unknown option " + arg + " (see neox " + command_ + " --help)");
       if (!spec->takes_value) {
         given_[spec->name].push_back("");
       } else if (has_inline) {
         given_[spec->name].push_back(inline_value);
       } else {
-        if (i + 1 >= argc) throw Error("neox " + command_ + ": option " + arg + " needs a value");
+        if (i + 1 >= argc) throw Error(command_ + ": option " + arg + " needs a value");
         given_[spec->name].push_back(argv[++i]);
       }
       continue;
@@ -62,7 +62,7 @@ std::string ArgParser::help() const {
     if (left.size() < 28) left.resize(28, ' ');
     out += left + " " + s.help + "\n";
   }
-  out += "  --help, -h                   this help\n";
+  out += "  --help, -h                 this help\n";
   return out;
 }
 
@@ -88,7 +88,7 @@ long long ArgParser::get_int(const std::string& name, long long fallback) const 
   if (!v) return fallback;
   char* end = nullptr;
   const long long out = std::strtoll(v->c_str(), &end, 10);
-  if (v->empty() || *end != '\0') throw Error("neox " + command_ + ": " + name + " needs an integer, got \"" + *v + "\"");
+  if (v->empty() || *end != '\0') throw Error(command_ + ": " + name + " needs an integer, got \"" + *v + "\"");
   return out;
 }
 
@@ -97,7 +97,7 @@ double ArgParser::get_float(const std::string& name, double fallback) const {
   if (!v) return fallback;
   char* end = nullptr;
   const double out = std::strtod(v->c_str(), &end);
-  if (v->empty() || *end != '\0') throw Error("neox " + command_ + ": " + name + " needs a number, got \"" + *v + "\"");
+  if (v->empty() || *end != '\0') throw Error(command_ + ": " + name + " needs a number, got \"" + *v + "\"");
   return out;
 }
 
