@@ -349,12 +349,16 @@ std::string gguf_value_to_string(const GgufValue& v, size_t max_items) {
     }
     std::string operator()(bool b) const { return b ? "true" : "false"; }
     std::string operator()(std::string_view s) const {
-      std::string out = "\"" + std::string(s.substr(0, 200)) + "\"";
+      std::string out = "\"";
+      out.append(s.substr(0, 200));
+      out += '"';
       if (s.size() > 200) out += "…";
       return out;
     }
     std::string operator()(const std::shared_ptr<GgufArray>& a) const {
-      std::string out = "[" + std::string(gguf_type_name(a->elem_type)) + " × " + std::to_string(a->count) + ": ";
+      std::string out = "[";
+      out.append(gguf_type_name(a->elem_type));
+      out.append(" × ").append(std::to_string(a->count)).append(": ");
       for (uint64_t i = 0; i < a->count && i < max_items; ++i) {
         if (i) out += ", ";
         if (a->elem_type == GgufType::STRING) out += (*this)(a->strings[i]);
