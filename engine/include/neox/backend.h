@@ -79,6 +79,10 @@ class Backend {
 
 struct CpuBackendOptions {
   int n_threads = 0;  // 0: all hardware threads
+  // Kernel family: "scalar", "avx2" or "avx512"; empty: the environment
+  // variable NEOX_CPU_ISA if set, else the widest this CPU runs. Asking for a
+  // family the CPU lacks throws neox::Error.
+  std::string isa;
 };
 std::unique_ptr<Backend> make_cpu_backend(const CpuBackendOptions& options = {});
 

@@ -1,0 +1,86 @@
+// Construction, memory and host transfers of the CPU backend.
+#include "backend/cpu/cpu_backend.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "backend/cpu/shape_checks.h"
+
+namespace neox::cpu {
+
+CpuBackend::CpuBackend(const CpuBackendOptions& options)
+    : kernels_(&kernels_for(choose_cpu_isa(options))), pool_(options.n_threads) {
+  scratch_.resize(pool_.size());
+}
+
+std::string CpuBackend::name() const {
+  int n = pool_.size();
+  return std::string("cpu (") + cpu_isa_name(kernels_->isa) + ", " + std::to_string(n) +
+         (n == 1 ? " thread)" : " threads)");
+}
+
+bool CpuBackend::supports(Op op, DType weight) const {
+  switch (op) {
+    case Op::kEmbedding:
+    case Op::kMatMul:
+      return dtype_is_supported_weight(weight);
+    default:  // ops on activations and F32 parameters only
+      return weight == DType::F32;
+  }
+}
+
+Tensor CpuBackend::alloc(int64_t rows, int64_t cols) {
+  if (rows < 0 || cols < 0) fail("alloc", "negative shape");
+  Tensor t;
+  t.dtype = DType::F32;
+  t.rows = rows;
+  t.cols = cols;
+  // 64-byte aligned (one cache line, one zmm), size rounded up as aligned_alloc wants.
+  size_t bytes = static_cast<size_t>(rows * cols) * sizeof(float);
+  size_t rounded = (bytes + 63) / 64 * 64;
+  if (rounded == 0) return t;
+  t.data = std::aligned_alloc(64, rounded);
+  if (!t.data) throw Error("cpu backend: out of memory allocating " + format_bytes(rounded));
+  std::memset(t.data, 0, rounded);
+  return t;
+}
+
+void CpuBackend::free(Tensor& t) {
+  std::free(t.data);
+  t = Tensor{};
+}
+
+Tensor CpuBackend::weight(DType dtype, int64_t rows, int64_t cols, const void* host) {
+  Tensor t;
+  t.dtype = dtype;
+  t.rows = rows;
+  t.cols = cols;
+  t.data = const_cast<void*>(host);  // a view of the mapped file; ops never write weights
+  if (rows < 0 || cols < 0) fail("weight", "negative shape");
+  if (!host && rows * cols > 0) fail("weight", "no host data");
+  return t;
+}
+
+void CpuBackend::read_rows(const Tensor& t, int64_t row0, int64_t n_rows, float* host) {
+  check_f32("read_rows", "tensor", t);
+  if (row0 < 0 || n_rows < 0 || row0 + n_rows > t.rows)
+    fail("read_rows", "rows " + std::to_string(row0) + "+" + std::to_string(n_rows) + " outside " +
+                          shape_text(t));
+  if (n_rows > 0) std::memcpy(host, f32(t) + row0 * t.cols, static_cast<size_t>(n_rows * t.cols) * sizeof(float));
+}
+
+float* CpuBackend::scratch(int thread, size_t n) {
+  std::vector<float>& buffer = scratch_[thread];
+  if (buffer.size() < n) buffer.resize(n);
+  return buffer.data();
+}
+
+}  // namespace neox::cpu
+
+namespace neox {
+
+std::unique_ptr<Backend> make_cpu_backend(const CpuBackendOptions& options) {
+  return std::make_unique<cpu::CpuBackend>(options);
+}
+
+}  // namespace neox

@@ -1,0 +1,42 @@
+// The per-instruction-set kernels of the CPU backend: one table of function
+// pointers per family (scalar, AVX2, AVX-512), filled by kernels_<isa>.cpp
+// from the same templates (kernel_templates.h). The op drivers (op_*.cpp)
+// split work across threads and call these on their share.
+#pragma once
+
+#include <cstdint>
+
+#include "neox/cpu_features.h"
+#include "neox/dtype.h"
+
+namespace neox::cpu {
+
+struct Kernels {
+  CpuIsa isa;
+  // Most tokens dot_rows handles in one pass over the weights; above this the
+  // matmul converts weight tiles to f32 and reuses them across tokens.
+  int max_stream_tokens;
+
+  // y[t*ldy + r] = x[t*ldx .. +k] · w[r*k .. +k] (+ bias[r]) for t in [0, n),
+  // r in [r0, r1). w: F32/F16/BF16 rows of k elements. The hot loop of matmul.
+  void (*dot_rows)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const float* x,
+                   int64_t ldx, int64_t n, float* y, int64_t ldy, const float* bias);
+  // dst[0..n) = src[0..n) converted to f32 (src F32/F16/BF16).
+  void (*to_f32)(DType type, const void* src, float* dst, int64_t n);
+  // One row of layer norm (torch order: mean, biased variance, 1/sqrt(var+eps)).
+  void (*layer_norm_row)(const float* x, const float* gamma, const float* beta, float eps,
+                         int64_t d, float* out);
+  // Causal attention of one query row of one head over n_keys cached rows:
+  // q, out [hd]; k, v rows at k + t*ld; scores: scratch for n_keys floats.
+  void (*attend_row)(const float* q, const float* k, const float* v, int64_t ld, int64_t n_keys,
+                     int64_t hd, float scale, float* scores, float* out);
+  // y[i] += x[i]
+  void (*add)(float* y, const float* x, int64_t n);
+};
+
+const Kernels& kernels_scalar();
+const Kernels& kernels_avx2();
+const Kernels& kernels_avx512();
+const Kernels& kernels_for(CpuIsa isa);
+
+}  // namespace neox::cpu

@@ -1,0 +1,10 @@
+// The avx512 kernel family: kernel_templates.h compiled over simd_avx512.h.
+#include "backend/cpu/simd_avx512.h"
+// (order matters: the templates use the Simd struct defined above)
+#include "backend/cpu/kernel_templates.h"
+
+namespace neox::cpu {
+
+const Kernels& kernels_avx512() { return kKernels; }
+
+}  // namespace neox::cpu

@@ -1,0 +1,79 @@
+// y = x · wᵀ (+ bias): the op that decides decode and prefill speed.
+//
+// Few tokens (decode, n ≤ max_stream_tokens): a matrix-vector product bound by
+// memory bandwidth. Threads split the weight rows; each row is read once,
+// converted to f32 in registers and dotted with every token.
+//
+// Many tokens (prefill): threads take tiles of weight rows, convert a tile to
+// f32 once into their own scratch buffer (sized to stay in L2) and run the
+// register-blocked microkernel over all tokens against it.
+#include <algorithm>
+
+#include "backend/cpu/cpu_backend.h"
+#include "backend/cpu/shape_checks.h"
+
+namespace neox::cpu {
+namespace {
+
+// Bytes of f32 weight tile a thread keeps hot (L2 is 1-2 MB on current x86).
+constexpr int64_t kTileBytes = 256 * 1024;
+
+int64_t tile_rows_for(int64_t k) {
+  int64_t rows = kTileBytes / (k * static_cast<int64_t>(sizeof(float)));
+  rows = rows / kFloatsPerCacheLine * kFloatsPerCacheLine;
+  return std::clamp<int64_t>(rows, kFloatsPerCacheLine, 512);
+}
+
+const uint8_t* row_pointer(const Tensor& w, int64_t row) {
+  size_t element = w.dtype == DType::F32 ? 4 : 2;
+  return static_cast<const uint8_t*>(w.data) + static_cast<size_t>(row * w.cols) * element;
+}
+
+}  // namespace
+
+void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y) {
+  const char* op = "matmul";
+  check_f32(op, "x", x);
+  check_weight_type(op, w);
+  const int64_t n = x.rows, k = x.cols, m = w.rows;
+  if (w.cols != k) fail(op, "weight " + shape_text(w) + " does not match x " + shape_text(x));
+  check_f32(op, "y", y);
+  check_shape(op, "y", y, n, m);
+  const float* b = nullptr;
+  if (bias) {
+    check_f32(op, "bias", *bias);
+    check_shape(op, "bias", *bias, 1, m);
+    b = f32(*bias);
+  }
+  if (n == 0 || m == 0) return;
+  if (k == 0) {
+    for (int64_t t = 0; t < n; ++t)
+      for (int64_t r = 0; r < m; ++r) f32(y)[t * m + r] = b ? b[r] : 0.0f;
+    return;
+  }
+  const float* xp = f32(x);
+  float* yp = f32(y);
+
+  if (n <= kernels_->max_stream_tokens) {
+    pool_.parallel_for(m, kFloatsPerCacheLine, [&](int64_t r0, int64_t r1, int) {
+      kernels_->dot_rows(w.dtype, w.data, k, r0, r1, xp, k, n, yp, m, b);
+    });
+    return;
+  }
+
+  const int64_t tile_rows = tile_rows_for(k);
+  const int64_t n_tiles = (m + tile_rows - 1) / tile_rows;
+  pool_.parallel_tasks(n_tiles, [&](int64_t tile, int thread) {
+    const int64_t r0 = tile * tile_rows;
+    const int64_t rows = std::min(tile_rows, m - r0);
+    if (w.dtype == DType::F32) {
+      kernels_->dot_rows(DType::F32, w.data, k, r0, r0 + rows, xp, k, n, yp, m, b);
+      return;
+    }
+    float* tile_f32 = scratch(thread, static_cast<size_t>(rows * k));
+    for (int64_t r = 0; r < rows; ++r) kernels_->to_f32(w.dtype, row_pointer(w, r0 + r), tile_f32 + r * k, k);
+    kernels_->dot_rows(DType::F32, tile_f32, k, 0, rows, xp, k, n, yp + r0, m, b ? b + r0 : nullptr);
+  });
+}
+
+}  // namespace neox::cpu

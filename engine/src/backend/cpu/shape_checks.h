@@ -1,0 +1,40 @@
+// Argument checks shared by the CPU op drivers. A wrong shape is a bug in
+// the caller (the model), reported as neox::Error naming the op and tensor.
+#pragma once
+
+#include <string>
+
+#include "neox/backend.h"
+#include "neox/error.h"
+
+namespace neox::cpu {
+
+inline std::string shape_text(const Tensor& t) {
+  return dtype_name(t.dtype) + " [" + std::to_string(t.rows) + ", " + std::to_string(t.cols) + "]";
+}
+
+[[noreturn]] inline void fail(const char* op, const std::string& problem) {
+  throw Error(std::string("cpu backend: ") + op + ": " + problem);
+}
+
+inline void check_f32(const char* op, const char* what, const Tensor& t) {
+  if (t.dtype != DType::F32) fail(op, std::string(what) + " must be F32, is " + shape_text(t));
+  if (!t.data && t.rows * t.cols > 0) fail(op, std::string(what) + " has no data");
+}
+
+inline void check_shape(const char* op, const char* what, const Tensor& t, int64_t rows, int64_t cols) {
+  if (t.rows != rows || t.cols != cols)
+    fail(op, std::string(what) + " is " + shape_text(t) + ", expected [" + std::to_string(rows) + ", " +
+                 std::to_string(cols) + "]");
+}
+
+inline void check_weight_type(const char* op, const Tensor& t) {
+  if (!dtype_is_supported_weight(t.dtype))
+    fail(op, "weight type " + dtype_name(t.dtype) + " is not supported (F32, F16, BF16)");
+  if (!t.data && t.rows * t.cols > 0) fail(op, "weight has no data");
+}
+
+inline float* f32(Tensor& t) { return static_cast<float*>(t.data); }
+inline const float* f32(const Tensor& t) { return static_cast<const float*>(t.data); }
+
+}  // namespace neox::cpu

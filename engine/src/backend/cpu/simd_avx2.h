@@ -1,0 +1,48 @@
+// 8 floats in a ymm register: the AVX2+FMA+F16C kernel family. Only for
+// files named *_avx2.cpp, which get the matching -m flags.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "neox/cpu_features.h"
+
+namespace neox::cpu {
+namespace {
+
+struct Simd {
+  using Reg = __m256;
+  static constexpr int kWidth = 8;
+  static constexpr int kTokens = 3;  // 3×4 accumulators + operands fit 16 ymm
+  static constexpr int kRows = 4;
+  static constexpr CpuIsa kIsa = CpuIsa::kAvx2;
+
+  static Reg zero() { return _mm256_setzero_ps(); }
+  static Reg set1(float v) { return _mm256_set1_ps(v); }
+  static Reg load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, Reg v) { _mm256_storeu_ps(p, v); }
+  static Reg load_f16(const uint16_t* p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  }
+  static Reg load_bf16(const uint16_t* p) {
+    __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+  }
+  static Reg add(Reg a, Reg b) { return _mm256_add_ps(a, b); }
+  static Reg sub(Reg a, Reg b) { return _mm256_sub_ps(a, b); }
+  static Reg mul(Reg a, Reg b) { return _mm256_mul_ps(a, b); }
+  static Reg fma(Reg a, Reg b, Reg c) { return _mm256_fmadd_ps(a, b, c); }
+  static float reduce_add(Reg a) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+  }
+
+  static float f16_1(uint16_t h) { return _cvtsh_ss(h); }
+  static float bf16_1(uint16_t b) { return _mm_cvtss_f32(_mm_castsi128_ps(_mm_cvtsi32_si128(int(b) << 16))); }
+};
+
+}  // namespace
+}  // namespace neox::cpu

@@ -1,0 +1,49 @@
+// 16 floats in a zmm register: the AVX-512 (F/BW/VL/DQ) kernel family. Only
+// for files named *_avx512.cpp, which get the matching -m flags.
+#pragma once
+
+// GCC 12's own AVX-512 headers build vectors from _mm512_undefined_*(), which
+// its -Wuninitialized then reports at every use; the warning is about the
+// compiler's headers, not our code.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "neox/cpu_features.h"
+
+namespace neox::cpu {
+namespace {
+
+struct Simd {
+  using Reg = __m512;
+  static constexpr int kWidth = 16;
+  static constexpr int kTokens = 4;  // 4×6 accumulators of 32 zmm
+  static constexpr int kRows = 6;
+  static constexpr CpuIsa kIsa = CpuIsa::kAvx512;
+
+  static Reg zero() { return _mm512_setzero_ps(); }
+  static Reg set1(float v) { return _mm512_set1_ps(v); }
+  static Reg load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, Reg v) { _mm512_storeu_ps(p, v); }
+  static Reg load_f16(const uint16_t* p) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
+  static Reg load_bf16(const uint16_t* p) {
+    __m512i wide = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(wide, 16));
+  }
+  static Reg add(Reg a, Reg b) { return _mm512_add_ps(a, b); }
+  static Reg sub(Reg a, Reg b) { return _mm512_sub_ps(a, b); }
+  static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
+  static Reg fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
+  static float reduce_add(Reg a) { return _mm512_reduce_add_ps(a); }
+
+  static float f16_1(uint16_t h) { return _cvtsh_ss(h); }
+  static float bf16_1(uint16_t b) { return _mm_cvtss_f32(_mm_castsi128_ps(_mm_cvtsi32_si128(int(b) << 16))); }
+};
+
+}  // namespace
+}  // namespace neox::cpu
