@@ -1,0 +1,157 @@
+// Micro-benchmarks of the CPU backend against the hardware limit.
+//   --triad        STREAM triad a[i] = b[i] + s·c[i] on the thread pool: the
+//                  memory bandwidth decode can hope for (GB/s, 12 bytes moved
+//                  per element, as STREAM counts).
+//   (default)      a table of matmul shapes from Pythia-410M in F32/F16/BF16:
+//                  decode (1 token, bandwidth-bound: weight GB/s) and prefill
+//                  (64 tokens, compute-bound: GFLOP/s).
+// Flags: --threads N (default: all), --isa scalar|avx2|avx512, --json.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "neox/backend.h"
+#include "neox/dtype.h"
+#include "neox/thread_pool.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Best of several repetitions of fn(), in seconds.
+template <class F>
+double best_time(int reps, F&& fn) {
+  double best = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    auto t0 = Clock::now();
+    fn();
+    best = std::min(best, seconds_since(t0));
+  }
+  return best;
+}
+
+double triad_gbs(int threads) {
+  // 3 × 128 MiB: far beyond any last-level cache.
+  const int64_t n = int64_t{32} << 20;
+  neox::ThreadPool pool(threads);
+  std::vector<float> a(n), b(n, 1.0f), c(n, 2.0f);
+  const float s = 3.0f;
+  auto triad = [&] {
+    pool.parallel_for(n, 16, [&](int64_t i0, int64_t i1, int) {
+      for (int64_t i = i0; i < i1; ++i) a[i] = b[i] + s * c[i];
+    });
+  };
+  triad();  // first touch
+  double t = best_time(5, triad);
+  return 3.0 * 4.0 * static_cast<double>(n) / t / 1e9;
+}
+
+struct MatmulResult {
+  std::string shape, type;
+  double decode_gbs, prefill_gflops;
+};
+
+// Weights for the decode test: enough copies of the matrix (≥ 512 MiB in
+// all) that cycling through them defeats the last-level cache, as a real
+// model's layers do. Values are a cheap pattern in [-1, 1): speed does not
+// depend on them (no denormals).
+struct WeightCopies {
+  std::vector<uint8_t> bytes;
+  size_t copy_bytes = 0, copies = 0;
+  WeightCopies(int64_t m, int64_t k, neox::DType type) {
+    const size_t element = type == neox::DType::F32 ? 4 : 2;
+    copy_bytes = static_cast<size_t>(m * k) * element;
+    copies = std::max<size_t>(2, (size_t{512} << 20) / copy_bytes);
+    bytes.resize(copy_bytes * copies);
+    uint32_t state = 12345;
+    for (size_t i = 0; i < bytes.size() / element; ++i) {
+      state = state * 1664525u + 1013904223u;
+      const float v = static_cast<float>(state >> 8) / 8388608.0f - 1.0f;
+      if (type == neox::DType::F32) std::memcpy(&bytes[i * 4], &v, 4);
+      else {
+        uint16_t h = type == neox::DType::F16 ? neox::f32_to_fp16(v) : neox::f32_to_bf16(v);
+        std::memcpy(&bytes[i * 2], &h, 2);
+      }
+    }
+  }
+  const void* copy(size_t i) const { return bytes.data() + (i % copies) * copy_bytes; }
+};
+
+MatmulResult bench_matmul(neox::Backend& be, const char* label, int64_t m, int64_t k, neox::DType type) {
+  WeightCopies weights(m, k, type);
+  const int64_t n_prefill = 64;
+  neox::Tensor x1 = be.alloc(1, k), y1 = be.alloc(1, m), xn = be.alloc(n_prefill, k), yn = be.alloc(n_prefill, m);
+  // Decode: one pass over every copy, timed as a whole.
+  size_t next = 0;
+  auto sweep = [&] {
+    for (size_t c = 0; c < weights.copies; ++c) {
+      neox::Tensor w = be.weight(type, m, k, weights.copy(next++));
+      be.matmul(x1, w, nullptr, y1);
+    }
+  };
+  double t_decode = best_time(3, sweep) / static_cast<double>(weights.copies);
+  neox::Tensor w0 = be.weight(type, m, k, weights.copy(0));
+  double t_prefill = best_time(3, [&] { be.matmul(xn, w0, nullptr, yn); });
+  for (neox::Tensor* t : {&x1, &y1, &xn, &yn}) be.free(*t);
+  return {std::string(label) + " " + std::to_string(m) + "x" + std::to_string(k), neox::dtype_name(type),
+          static_cast<double>(weights.copy_bytes) / t_decode / 1e9,
+          2.0 * static_cast<double>(n_prefill * m * k) / t_prefill / 1e9};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool json = false, triad = false;
+  neox::CpuBackendOptions options;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--json") json = true;
+    else if (a == "--triad") triad = true;
+    else if (a == "--threads" && i + 1 < argc) options.n_threads = std::atoi(argv[++i]);
+    else if (a == "--isa" && i + 1 < argc) options.isa = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: neox_bench_ops [--triad] [--threads N] [--isa scalar|avx2|avx512] [--json]\n");
+      return 2;
+    }
+  }
+  try {
+    if (triad) {
+      double gbs = triad_gbs(options.n_threads);
+      if (json) std::printf("{\"triad_gbs\": %.2f}\n", gbs);
+      else std::printf("triad bandwidth: %.1f GB/s\n", gbs);
+      return 0;
+    }
+    auto be = neox::make_cpu_backend(options);
+    std::vector<MatmulResult> results;
+    for (neox::DType type : {neox::DType::F32, neox::DType::F16, neox::DType::BF16}) {
+      results.push_back(bench_matmul(*be, "qkv", 3072, 1024, type));
+      results.push_back(bench_matmul(*be, "ffn_up", 4096, 1024, type));
+      results.push_back(bench_matmul(*be, "ffn_down", 1024, 4096, type));
+    }
+    if (json) {
+      std::printf("[");
+      for (size_t i = 0; i < results.size(); ++i)
+        std::printf("%s{\"shape\": \"%s\", \"type\": \"%s\", \"decode_gbs\": %.2f, \"prefill_gflops\": %.1f}",
+                    i ? ", " : "", results[i].shape.c_str(), results[i].type.c_str(), results[i].decode_gbs,
+                    results[i].prefill_gflops);
+      std::printf("]\n");
+    } else {
+      std::printf("%s\n| matmul | weights | decode (1 token, weights beyond cache) GB/s | prefill (64 tokens) GFLOP/s |\n"
+                  "|---|---|---|---|\n", be->name().c_str());
+      for (const auto& r : results)
+        std::printf("| %s | %s | %.1f | %.1f |\n", r.shape.c_str(), r.type.c_str(), r.decode_gbs, r.prefill_gflops);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "neox_bench_ops: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
