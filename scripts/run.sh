@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 scripts/build.sh build
-model=${1:-tests/fixtures/models/tiny-neox-parallel.f32.gguf}
+model=${1:-tests/fixtures/models/neox-par-r25.f32.gguf}
 exec build/tools/neox/neox chat "$model"
