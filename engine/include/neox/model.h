@@ -49,6 +49,7 @@ class KvCache {
   KvCache(const KvCache&) = delete;
   KvCache& operator=(const KvCache&) = delete;
   int64_t n_ctx() const { return n_ctx_; }
+  int64_t n_layer() const { return static_cast<int64_t>(k_.size()); }
   uint64_t bytes() const;
   Tensor& k(int64_t layer) { return k_[layer]; }
   Tensor& v(int64_t layer) { return v_[layer]; }
