@@ -27,6 +27,38 @@ std::array<CharClass, 128> make_ascii_classes() {
 
 const std::array<CharClass, 128> kAsciiClasses = make_ascii_classes();
 
+// Letters and numbers new in Unicode 16.0: Hugging Face's Oniguruma knows them,
+// utf8proc 2.8 (Unicode 15.0) calls them unassigned. Consulted only for code
+// points utf8proc reports unassigned, so a newer utf8proc changes nothing.
+// Found by tests/engine/tokenizer/char_class_test.cpp against HF's classes.
+struct ClassRange {
+  char32_t first, last;
+  CharClass cls;
+};
+constexpr ClassRange kUnicode16Additions[] = {
+    {0x1c89, 0x1c8a, CharClass::kLetter},   {0xa7cb, 0xa7cd, CharClass::kLetter},
+    {0xa7da, 0xa7dc, CharClass::kLetter},   {0x105c0, 0x105f3, CharClass::kLetter},
+    {0x10d40, 0x10d49, CharClass::kNumber}, {0x10d4a, 0x10d65, CharClass::kLetter},
+    {0x10d6f, 0x10d85, CharClass::kLetter}, {0x10ec2, 0x10ec4, CharClass::kLetter},
+    {0x11380, 0x11389, CharClass::kLetter}, {0x1138b, 0x1138b, CharClass::kLetter},
+    {0x1138e, 0x1138e, CharClass::kLetter}, {0x11390, 0x113b5, CharClass::kLetter},
+    {0x113b7, 0x113b7, CharClass::kLetter}, {0x113d1, 0x113d1, CharClass::kLetter},
+    {0x113d3, 0x113d3, CharClass::kLetter}, {0x116d0, 0x116e3, CharClass::kNumber},
+    {0x11bc0, 0x11be0, CharClass::kLetter}, {0x11bf0, 0x11bf9, CharClass::kNumber},
+    {0x13460, 0x143fa, CharClass::kLetter}, {0x16100, 0x1611d, CharClass::kLetter},
+    {0x16130, 0x16139, CharClass::kNumber}, {0x16d40, 0x16d6c, CharClass::kLetter},
+    {0x16d70, 0x16d79, CharClass::kNumber}, {0x18cff, 0x18cff, CharClass::kLetter},
+    {0x1ccf0, 0x1ccf9, CharClass::kNumber}, {0x1e5d0, 0x1e5ed, CharClass::kLetter},
+    {0x1e5f0, 0x1e5f0, CharClass::kLetter}, {0x1e5f1, 0x1e5fa, CharClass::kNumber},
+    {0x2ebf0, 0x2ee5d, CharClass::kLetter},
+};
+
+CharClass unassigned_class(char32_t cp) {
+  for (const ClassRange& r : kUnicode16Additions)
+    if (cp >= r.first && cp <= r.last) return r.cls;
+  return CharClass::kOther;
+}
+
 struct Char {
   char32_t cp = 0;
   size_t len = 1;
@@ -70,6 +102,8 @@ CharClass classify_char(char32_t cp) {
     case UTF8PROC_CATEGORY_ZL:
     case UTF8PROC_CATEGORY_ZP:
       return CharClass::kSpace;
+    case UTF8PROC_CATEGORY_CN:
+      return unassigned_class(cp);
     default:
       return CharClass::kOther;
   }

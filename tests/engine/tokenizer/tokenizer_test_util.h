@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "neox/gguf.h"
 #include "neox/tokenizer.h"
 
@@ -75,6 +77,20 @@ inline std::vector<std::vector<int32_t>> read_vocab_test_outputs(const std::stri
     rows.push_back(row);
   }
   return rows;
+}
+
+// One JSON object per line (the fixtures written by make_tokenizer_corpus.py).
+inline std::vector<nlohmann::json> read_jsonl(const std::string& path) {
+  std::istringstream in(read_file(path));
+  std::vector<nlohmann::json> rows;
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
+
+inline std::vector<int32_t> ids_of(const nlohmann::json& row, const char* key) {
+  return row.at(key).get<std::vector<int32_t>>();
 }
 
 }  // namespace neox::test
