@@ -89,6 +89,10 @@ SafetensorsTensor parse_entry(const std::string& label, const std::string& name,
 }  // namespace
 
 int64_t SafetensorsTensor::elements() const {
+  // parse() checked that the product fits the data, unless some dim is 0
+  // (then the others may be anything: return 0 before multiplying them).
+  for (int64_t d : shape)
+    if (d == 0) return 0;
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
   return n;

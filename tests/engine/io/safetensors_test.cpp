@@ -128,6 +128,35 @@ TEST(Safetensors, ParsesHandMadeFileAndRecognisesOtherTypes) {
   EXPECT_EQ(f.find_tensor("__metadata__"), nullptr);
 }
 
+// The fuzzer's seeds, written by the Python safetensors library (numpy).
+TEST(Safetensors, ReadsFilesOfThePythonLibrary) {
+  const std::string dir = std::string(NEOX_SOURCE_DIR) + "/tests/fuzz/corpus/safetensors/";
+  neox::SafetensorsFile f = neox::SafetensorsFile::open(dir + "mixed.safetensors");
+  ASSERT_EQ(f.tensors().size(), 3u);
+  EXPECT_EQ(f.find_tensor("w")->shape, (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(f.find_tensor("b")->dtype, neox::DType::F16);
+  const neox::SafetensorsTensor* ids = f.find_tensor("ids");
+  ASSERT_NE(ids, nullptr);
+  int64_t values[3];
+  ASSERT_EQ(ids->nbytes, sizeof values);
+  std::memcpy(values, ids->data, sizeof values);
+  EXPECT_EQ(values[0], 0);
+  EXPECT_EQ(values[2], 2);
+  EXPECT_EQ(f.metadata().at("format"), "np");
+  EXPECT_TRUE(neox::SafetensorsFile::open(dir + "empty.safetensors").tensors().empty());
+  neox::SafetensorsFile b = neox::SafetensorsFile::open(dir + "bf16.safetensors");
+  EXPECT_EQ(b.find_tensor("e")->elements(), 0);
+  EXPECT_EQ(b.find_tensor("gpt_neox.layers.0.attention.query_key_value.weight")->dtype, neox::DType::BF16);
+}
+
+TEST(Safetensors, ZeroSizedTensorWithHugeDimsHasNoElements) {
+  auto bytes = make_file(R"({"z":{"dtype":"F32","shape":[4611686018427387904,4611686018427387904,0],)"
+                         R"("data_offsets":[0,0]}})",
+                         {});
+  neox::SafetensorsFile f = neox::SafetensorsFile::parse(bytes.data(), bytes.size(), "z.safetensors");
+  EXPECT_EQ(f.find_tensor("z")->elements(), 0);
+}
+
 TEST(Safetensors, RejectsBadHeaders) {
   const std::vector<uint8_t> d24(24);
   EXPECT_ERROR_HAS(std::vector<uint8_t>(5), "8-byte header length");
