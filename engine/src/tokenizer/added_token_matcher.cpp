@@ -1,6 +1,9 @@
 #include "tokenizer/added_token_matcher.h"
 
-#include "tokenizer/gpt2_split.h"
+#include <utf8proc.h>
+
+#include <algorithm>
+
 #include "tokenizer/utf8.h"
 
 namespace neox::tok {
@@ -13,11 +16,28 @@ bool is_white_space(char32_t cp) {
          cp == 0x205F || cp == 0x3000;
 }
 
-// Rust's char::is_alphanumeric, approximated by the L* and N* categories
-// (it also counts Other_Alphabetic marks); used only by single_word.
+// A regex \w character, which single_word tests on both sides of a match:
+// letters, marks, decimal and letter numbers, connector punctuation ('_') and
+// the joiners. (Alphabetic's few Other_Alphabetic symbols are not included.)
 bool is_word_char(char32_t cp) {
-  const CharClass c = classify_char(cp);
-  return c == CharClass::kLetter || c == CharClass::kNumber;
+  if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
+  if (cp == 0x200C || cp == 0x200D) return true;
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_PC:
+      return true;
+    default:
+      return false;
+  }
 }
 
 char32_t first_char(std::string_view s) {

@@ -41,13 +41,9 @@ TokenizerCore::TokenizerCore(TokenizerSpec spec)
   bpe_ = std::make_unique<BpeModel>(label_, vocab_, spec.merges, spec.bpe);
 
   // Added tokens. From tokenizer.json, Hugging Face ignores the written ids:
-  // it adds the tokens in id order, giving each the model's id for its content
-  // or else the next free id. Files it wrote itself round-trip unchanged.
+  // it adds the tokens in file order, giving each the model's id for its
+  // content or else the next free id. Files it wrote itself round-trip unchanged.
   std::vector<AddedToken> added = std::move(spec.added);
-  if (spec.reassign_added_ids) {
-    std::stable_sort(added.begin(), added.end(),
-                     [](const AddedToken& a, const AddedToken& b) { return a.id < b.id; });
-  }
   const int64_t model_size = static_cast<int64_t>(vocab_.size());
   int64_t max_added = -1;
   for (AddedToken& token : added) {

@@ -29,8 +29,8 @@ struct TokenizerSpec {
   std::vector<std::pair<std::string, std::string>> merges;
   BpeOptions bpe;
   std::optional<std::string> unk_token;
-  // In file order; ids are the ones written in the file. From tokenizer.json
-  // they are re-assigned as HF does (see TokenizerCore::TokenizerCore).
+  // In file order, with the ids written in the file. From tokenizer.json they
+  // are re-assigned as HF does (see TokenizerCore::TokenizerCore).
   std::vector<AddedToken> added;
   bool reassign_added_ids = true;
   std::optional<int32_t> bos_id, eos_id;
