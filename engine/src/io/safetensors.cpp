@@ -66,13 +66,14 @@ SafetensorsTensor parse_entry(const std::string& label, const std::string& name,
     if (d == 0) overflow = false, elements = 0;
 
   auto off_it = entry.find("data_offsets");
-  if (off_it == entry.end() || !off_it->is_array() || off_it->size() != 2 || !(*off_it)[0].is_number_unsigned() ||
-      !(*off_it)[1].is_number_unsigned())
+  if (off_it == entry.end() || !off_it->is_array() || off_it->size() != 2 ||
+      !(*off_it)[0].is_number_unsigned() || !(*off_it)[1].is_number_unsigned())
     fail("has no \"data_offsets\" [begin, end] of non-negative integers");
   uint64_t begin = (*off_it)[0].get<uint64_t>();
   uint64_t end = (*off_it)[1].get<uint64_t>();
   if (end < begin)
-    fail("has data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) + "] with end before begin");
+    fail("has data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
+         "] with end before begin");
   if (end > buffer_size)
     fail("data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
          "] are out of bounds (the data buffer is " + std::to_string(buffer_size) +
@@ -100,9 +101,9 @@ int64_t SafetensorsTensor::elements() const {
 
 std::optional<uint32_t> safetensors_element_size(std::string_view name) {
   static const std::pair<std::string_view, uint32_t> kSizes[] = {
-      {"BOOL", 1}, {"U8", 1},      {"I8", 1},       {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"F8_E8M0", 1},
-      {"I16", 2},  {"U16", 2},     {"F16", 2},      {"BF16", 2},    {"I32", 4},     {"U32", 4},
-      {"F32", 4},  {"F64", 8},     {"I64", 8},      {"U64", 8},
+      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"F8_E8M0", 1},
+      {"I16", 2},  {"U16", 2}, {"F16", 2}, {"BF16", 2},    {"I32", 4},     {"U32", 4},
+      {"F32", 4},  {"F64", 8}, {"I64", 8}, {"U64", 8},
   };
   for (const auto& [n, size] : kSizes)
     if (n == name) return size;
@@ -200,8 +201,7 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_folder(const std::string& fold
       throw Error(label + ": not valid JSON (" + e.what() + ")");
     }
     auto map_it = index.is_object() ? index.find("weight_map") : index.end();
-    if (map_it == index.end() || !map_it->is_object())
-      throw Error(label + ": has no \"weight_map\" object");
+    if (map_it == index.end() || !map_it->is_object()) throw Error(label + ": has no \"weight_map\" object");
     std::map<std::string, size_t> file_index;  // shard file name → index in files_
     for (auto it = map_it->begin(); it != map_it->end(); ++it) {
       if (!it->is_string()) throw Error(label + ": weight_map entry '" + it.key() + "' is not a file name");
@@ -214,11 +214,13 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_folder(const std::string& fold
       if (inserted) {
         const fs::path shard_path = dir / shard;
         if (!fs::exists(shard_path, ec))
-          throw Error(label + ": shard '" + shard + "' (holding '" + it.key() + "') is missing from the folder");
+          throw Error(label + ": shard '" + shard + "' (holding '" + it.key() +
+                      "') is missing from the folder");
         c.files_.push_back(SafetensorsFile::open(shard_path.string()));
       }
       if (!c.files_[f->second].find_tensor(it.key()))
-        throw Error(label + ": weight_map puts tensor '" + it.key() + "' in " + shard + ", which does not hold it");
+        throw Error(label + ": weight_map puts tensor '" + it.key() + "' in " + shard +
+                    ", which does not hold it");
       c.tensor_file_[it.key()] = f->second;
     }
     return c;

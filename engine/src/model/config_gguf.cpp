@@ -1,5 +1,7 @@
 // ModelConfig from GGUF metadata, with the keys llama.cpp's converter writes
 // for GPT-NeoX (architecture "gptneox", keys "gptneox.*").
+#include <algorithm>
+
 #include "model/model_files.h"
 #include "neox/error.h"
 
@@ -28,7 +30,8 @@ ModelConfig read_gguf_config(const GgufFile& g) {
   const std::optional<std::string> arch = g.get_string("general.architecture");
   if (!arch) throw Error(g.path() + ": metadata 'general.architecture' is missing");
   if (*arch != "gptneox")
-    throw Error(g.path() + ": architecture " + *arch + " is not supported yet: NeoX Studio runs GPT-NeoX models (gptneox)");
+    throw Error(g.path() + ": architecture " + *arch +
+                " is not supported yet: NeoX Studio runs GPT-NeoX models (gptneox)");
   const std::string p = "gptneox.";
 
   ModelConfig cfg;
@@ -39,7 +42,8 @@ ModelConfig read_gguf_config(const GgufFile& g) {
   cfg.n_embd = positive(g, p + "embedding_length");
   cfg.n_head = positive(g, p + "attention.head_count");
   cfg.n_layer = positive(g, p + "block_count");
-  cfg.n_ff = positive(g, p + "feed_forward_length", 4 * cfg.n_embd);
+  cfg.n_ff =
+      positive(g, p + "feed_forward_length", 4 * std::min<int64_t>(cfg.n_embd, 1 << 30));  // min: no overflow
   cfg.n_ctx_train = positive(g, p + "context_length", 2048);
   if (cfg.n_embd % cfg.n_head != 0)
     throw Error(g.path() + ": embedding_length " + std::to_string(cfg.n_embd) +
@@ -52,7 +56,8 @@ ModelConfig read_gguf_config(const GgufFile& g) {
                 " must be even and at most the head size " + std::to_string(cfg.head_dim));
   cfg.rope_base = static_cast<float>(g.get_float(p + "rope.freq_base").value_or(10000.0));
   if (!(cfg.rope_base > 0.0f)) throw Error(g.path() + ": rope.freq_base must be positive");
-  if (std::optional<std::string> scaling = g.get_string(p + "rope.scaling.type"); scaling && *scaling != "none")
+  if (std::optional<std::string> scaling = g.get_string(p + "rope.scaling.type");
+      scaling && *scaling != "none")
     throw Error(g.path() + ": rope scaling (" + *scaling + ") is not supported yet");
   cfg.norm_eps = static_cast<float>(g.get_float(p + "attention.layer_norm_epsilon").value_or(1e-5));
   cfg.parallel_residual = g.get_bool(p + "use_parallel_residual").value_or(true);

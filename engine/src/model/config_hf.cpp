@@ -1,6 +1,7 @@
 // ModelConfig from a Hugging Face GPT-NeoX config.json. Accepts the classic
 // Pythia / NeoX-20B keys (rotary_pct, rotary_emb_base) and the newer
 // transformers spellings (partial_rotary_factor, rope_theta, rope_parameters).
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -99,7 +100,8 @@ void read_hf_config(const std::string& path, ModelFiles& files) {
   cfg.n_head = c.positive_int("num_attention_heads");
   cfg.n_layer = c.positive_int("num_hidden_layers");
   cfg.n_vocab = c.positive_int("vocab_size");
-  cfg.n_ff = c.positive_int("intermediate_size", 4 * cfg.n_embd);
+  cfg.n_ff =
+      c.positive_int("intermediate_size", 4 * std::min<int64_t>(cfg.n_embd, 1 << 30));  // min: no overflow
   cfg.n_ctx_train = c.positive_int("max_position_embeddings", 2048);
   if (cfg.n_embd % cfg.n_head != 0)
     c.fail("hidden_size " + std::to_string(cfg.n_embd) + " is not a multiple of num_attention_heads " +
@@ -148,7 +150,8 @@ void read_hf_config(const std::string& path, ModelFiles& files) {
   } else if (hidden_act == "gelu_new" || hidden_act == "gelu_fast" || hidden_act == "gelu_pytorch_tanh") {
     cfg.gelu_tanh = true;
   } else {
-    c.fail("hidden_act \"" + hidden_act + "\" is not supported (gelu, gelu_new, gelu_fast, gelu_pytorch_tanh are)");
+    c.fail("hidden_act \"" + hidden_act +
+           "\" is not supported (gelu, gelu_new, gelu_fast, gelu_pytorch_tanh are)");
   }
   files.tie_embeddings = c.boolean("tie_word_embeddings", false);
   files.attention_bias = c.boolean("attention_bias", true);

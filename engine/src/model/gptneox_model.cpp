@@ -29,7 +29,9 @@ Tensor rows_view(const Tensor& t, int64_t row0, int64_t n) {
   return v;
 }
 
-const Tensor* bias_or_null(const Tensor& b) { return b.data ? &b : nullptr; }
+const Tensor* bias_or_null(const Tensor& b) {
+  return b.data ? &b : nullptr;
+}
 
 }  // namespace
 
@@ -37,7 +39,9 @@ GptNeoxModel::GptNeoxModel(ModelFiles files, Backend& backend) : files_(std::mov
   w_ = load_gptneox_weights(files_, &backend_);
 }
 
-GptNeoxModel::~GptNeoxModel() { free_buffers(); }
+GptNeoxModel::~GptNeoxModel() {
+  free_buffers();
+}
 
 void GptNeoxModel::free_buffers() {
   for (Tensor* t : {&act_.x, &act_.normed, &act_.qkv, &act_.q, &act_.k, &act_.v, &act_.attn, &act_.attn_out,
@@ -50,8 +54,8 @@ void GptNeoxModel::free_buffers() {
 void GptNeoxModel::ensure_activations(int64_t rows) {
   if (rows <= act_.rows) return;
   const ModelConfig& c = files_.config;
-  for (Tensor* t : {&act_.x, &act_.normed, &act_.qkv, &act_.q, &act_.k, &act_.v, &act_.attn, &act_.attn_out,
-                    &act_.ff})
+  for (Tensor* t :
+       {&act_.x, &act_.normed, &act_.qkv, &act_.q, &act_.k, &act_.v, &act_.attn, &act_.attn_out, &act_.ff})
     if (t->data) backend_.free(*t);
   act_.rows = 0;
   act_.x = backend_.alloc(rows, c.n_embd);
@@ -80,14 +84,15 @@ void GptNeoxModel::forward(const int32_t* tokens, int64_t n, int64_t pos0, KvCac
   const std::string& where = files_.path;
   if (n < 0 || pos0 < 0) throw Error(where + ": forward: negative token count or position");
   if (n_out < 0 || n_out > n)
-    throw Error(where + ": forward: asked for logits of " + std::to_string(n_out) + " of " + std::to_string(n) +
-                " tokens");
+    throw Error(where + ": forward: asked for logits of " + std::to_string(n_out) + " of " +
+                std::to_string(n) + " tokens");
   if (n_out > 0 && !logits) throw Error(where + ": forward: no logits buffer");
   if (cache.n_layer() != c.n_layer || cache.k(0).cols != c.n_embd)
     throw Error(where + ": forward: the KV cache was made for another model");
   if (pos0 + n > cache.n_ctx())
-    throw Error(where + ": context is full: positions " + std::to_string(pos0) + ".." + std::to_string(pos0 + n) +
-                " do not fit a context of " + std::to_string(cache.n_ctx()) + " tokens");
+    throw Error(where + ": context is full: positions " + std::to_string(pos0) + ".." +
+                std::to_string(pos0 + n) + " do not fit a context of " + std::to_string(cache.n_ctx()) +
+                " tokens");
   // Check every id before any state changes.
   for (int64_t i = 0; i < n; ++i)
     if (tokens[i] < 0 || tokens[i] >= c.n_vocab)
@@ -124,14 +129,15 @@ void GptNeoxModel::forward_chunk(const int32_t* tokens, int64_t n, int64_t pos0,
   backend_.read_rows(out, 0, n_logits, logits);
 }
 
-void GptNeoxModel::layer(const GptNeoxLayer& l, int64_t layer_index, int64_t n, int64_t pos0, KvCache& cache) {
+void GptNeoxModel::layer(const GptNeoxLayer& l, int64_t layer_index, int64_t n, int64_t pos0,
+                         KvCache& cache) {
   const ModelConfig& c = files_.config;
   const int n_head = static_cast<int>(c.n_head);
   const int head_dim = static_cast<int>(c.head_dim);
-  Tensor x = rows_view(act_.x, 0, n);                // [n, n_embd]
-  Tensor normed = rows_view(act_.normed, 0, n);      // [n, n_embd]
-  Tensor qkv = rows_view(act_.qkv, 0, n);            // [n, 3*n_embd]
-  Tensor q = rows_view(act_.q, 0, n);                // [n, n_embd]
+  Tensor x = rows_view(act_.x, 0, n);            // [n, n_embd]
+  Tensor normed = rows_view(act_.normed, 0, n);  // [n, n_embd]
+  Tensor qkv = rows_view(act_.qkv, 0, n);        // [n, 3*n_embd]
+  Tensor q = rows_view(act_.q, 0, n);            // [n, n_embd]
   Tensor k = rows_view(act_.k, 0, n);
   Tensor v = rows_view(act_.v, 0, n);
   Tensor attn = rows_view(act_.attn, 0, n);          // [n, n_embd]

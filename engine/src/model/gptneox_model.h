@@ -39,7 +39,8 @@ class GptNeoxModel : public Model {
   void ensure_logits(int64_t rows);
   void free_buffers();
   // Runs tokens [0, n) at positions pos0..; logits for chunk rows [out0, n) go to `logits`.
-  void forward_chunk(const int32_t* tokens, int64_t n, int64_t pos0, KvCache& cache, int64_t out0, float* logits);
+  void forward_chunk(const int32_t* tokens, int64_t n, int64_t pos0, KvCache& cache, int64_t out0,
+                     float* logits);
   void layer(const GptNeoxLayer& l, int64_t layer_index, int64_t n, int64_t pos0, KvCache& cache);
 
   ModelFiles files_;  // keeps the memory maps (weights) alive

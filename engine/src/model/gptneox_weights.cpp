@@ -29,8 +29,8 @@ class WeightLoader {
   Tensor matrix(const std::string& name, int64_t rows, int64_t cols, Op op) {
     RawTensor t = require(name, {rows, cols});
     if (backend_ && !backend_->supports(op, *t.dtype))
-      throw Error(t.file + ": tensor '" + name + "' has type " + t.type_name + ", which the " + backend_->name() +
-                  " backend cannot compute with");
+      throw Error(t.file + ": tensor '" + name + "' has type " + t.type_name + ", which the " +
+                  backend_->name() + " backend cannot compute with");
     count(t);
     if (!backend_) return Tensor{*t.dtype, rows, cols, nullptr};
     return backend_->weight(*t.dtype, rows, cols, t.data);
@@ -64,8 +64,8 @@ class WeightLoader {
       throw Error(t->file + ": tensor '" + name + "' has shape " + shape_text(t->shape) + ", expected " +
                   shape_text(shape));
     if (t->quantized)
-      throw Error(t->file + ": quantized weights (" + t->type_name + ") are not supported yet (tensor '" + name +
-                  "')");
+      throw Error(t->file + ": quantized weights (" + t->type_name + ") are not supported yet (tensor '" +
+                  name + "')");
     if (!t->dtype)
       throw Error(t->file + ": tensor '" + name + "' has type " + t->type_name +
                   ", which is not supported (F32, F16 and BF16 are)");
@@ -124,7 +124,8 @@ GptNeoxWeights load_gptneox_weights(ModelFiles& files, Backend* backend) {
     l.attn_norm_b = load.vector(name(attn_norm, ".bias"), d);
     l.qkv_w = load.matrix(name(qkv, ".weight"), 3 * d, d, Op::kMatMul);
     // attention_bias false (a transformers option) drops these two biases.
-    if (files.attention_bias || load.has(name(qkv, ".bias"))) l.qkv_b = load.vector(name(qkv, ".bias"), 3 * d);
+    if (files.attention_bias || load.has(name(qkv, ".bias")))
+      l.qkv_b = load.vector(name(qkv, ".bias"), 3 * d);
     l.attn_out_w = load.matrix(name(attn_out, ".weight"), d, d, Op::kMatMul);
     if (files.attention_bias || load.has(name(attn_out, ".bias")))
       l.attn_out_b = load.vector(name(attn_out, ".bias"), d);
@@ -142,7 +143,8 @@ GptNeoxWeights load_gptneox_weights(ModelFiles& files, Backend* backend) {
   if (files.tie_embeddings && !load.has(hf ? "embed_out.weight" : "output.weight")) {
     w.output = w.embed;
     if (backend && !backend->supports(Op::kMatMul, w.output.dtype))
-      throw Error(files.path + ": the backend cannot compute with " + dtype_name(w.output.dtype) + " weights");
+      throw Error(files.path + ": the backend cannot compute with " + dtype_name(w.output.dtype) +
+                  " weights");
   } else {
     w.output = load.matrix(hf ? "embed_out.weight" : "output.weight", cfg.n_vocab, d, Op::kMatMul);
   }

@@ -24,10 +24,10 @@ struct GptNeoxLayer {
 };
 
 struct GptNeoxWeights {
-  Tensor embed;                   // [n_vocab, n_embd]
+  Tensor embed;  // [n_vocab, n_embd]
   std::vector<GptNeoxLayer> layers;
-  Tensor out_norm_w, out_norm_b;  // [1, n_embd]
-  Tensor output;                  // [n_vocab, n_embd] (the embedding when tied)
+  Tensor out_norm_w, out_norm_b;                // [1, n_embd]
+  Tensor output;                                // [n_vocab, n_embd] (the embedding when tied)
   std::vector<std::vector<float>> f32_vectors;  // storage of the F32 copies above
 };
 

@@ -5,8 +5,11 @@
 
 namespace neox {
 
-KvCache::KvCache(Backend& backend, const ModelConfig& config, int64_t n_ctx) : backend_(backend), n_ctx_(n_ctx) {
-  if (n_ctx <= 0) throw Error("KvCache: context size must be positive, not " + std::to_string(n_ctx));
+KvCache::KvCache(Backend& backend, const ModelConfig& config, int64_t n_ctx)
+    : backend_(backend), n_ctx_(n_ctx) {
+  if (n_ctx <= 0 || n_ctx > (1 << 24))
+    throw Error("KvCache: context size " + std::to_string(n_ctx) + " is not between 1 and " +
+                std::to_string(1 << 24));
   k_.reserve(static_cast<size_t>(config.n_layer));
   v_.reserve(static_cast<size_t>(config.n_layer));
   try {

@@ -1,8 +1,9 @@
 // Entry points: Model::load and read_model_config.
+#include "neox/model.h"
+
 #include "model/gptneox_model.h"
 #include "model/gptneox_weights.h"
 #include "model/model_files.h"
-#include "neox/model.h"
 
 namespace neox {
 

@@ -1,6 +1,8 @@
 // Safetensors reader: the committed fixture checkpoints (written by the
 // Python safetensors library), compared with the same weights in the GGUF
 // fixtures (written by the gguf library), and hand-made bad headers.
+#include "neox/safetensors.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -11,7 +13,6 @@
 
 #include "neox/error.h"
 #include "neox/gguf.h"
-#include "neox/safetensors.h"
 
 namespace {
 
@@ -37,11 +38,11 @@ std::string error_of(const std::vector<uint8_t>& bytes) {
   return "(no error)";
 }
 
-#define EXPECT_ERROR_HAS(bytes, text)                                          \
-  do {                                                                         \
-    std::string message = error_of(bytes);                                     \
-    EXPECT_NE(message.find("bad.safetensors"), std::string::npos) << message;  \
-    EXPECT_NE(message.find(text), std::string::npos) << message;               \
+#define EXPECT_ERROR_HAS(bytes, text)                                         \
+  do {                                                                        \
+    std::string message = error_of(bytes);                                    \
+    EXPECT_NE(message.find("bad.safetensors"), std::string::npos) << message; \
+    EXPECT_NE(message.find(text), std::string::npos) << message;              \
   } while (0)
 
 TEST(Safetensors, FixtureMatchesGgufOfTheSameWeights) {
@@ -170,8 +171,7 @@ TEST(Safetensors, RejectsBadHeaders) {
                    "out of bounds");
   EXPECT_ERROR_HAS(make_file(R"({"w":{"dtype":"F32","shape":[6],"data_offsets":[24,0]}})", d24),
                    "end before begin");
-  EXPECT_ERROR_HAS(make_file(R"({"w":{"dtype":"F32","shape":[5],"data_offsets":[0,24]}})", d24),
-                   "need 20");
+  EXPECT_ERROR_HAS(make_file(R"({"w":{"dtype":"F32","shape":[5],"data_offsets":[0,24]}})", d24), "need 20");
   EXPECT_ERROR_HAS(make_file(R"({"w":{"dtype":"F32","shape":[-6],"data_offsets":[0,24]}})", d24),
                    "not a non-negative integer");
   EXPECT_ERROR_HAS(
@@ -211,8 +211,8 @@ class SafetensorsFolder : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("neox_safetensors_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("neox_safetensors_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -230,12 +230,14 @@ class SafetensorsFolder : public ::testing::Test {
 };
 
 TEST_F(SafetensorsFolder, EmptyFolderNamesWhatIsMissing) {
-  EXPECT_NE(open_error().find("neither model.safetensors nor model.safetensors.index.json"), std::string::npos);
+  EXPECT_NE(open_error().find("neither model.safetensors nor model.safetensors.index.json"),
+            std::string::npos);
 }
 
 TEST_F(SafetensorsFolder, IndexProblemsAreErrors) {
   write("model.safetensors.index.json", "{not json");
-  EXPECT_NE(open_error().find("model.safetensors.index.json: not valid JSON"), std::string::npos) << open_error();
+  EXPECT_NE(open_error().find("model.safetensors.index.json: not valid JSON"), std::string::npos)
+      << open_error();
   write("model.safetensors.index.json", R"({"metadata":{}})");
   EXPECT_NE(open_error().find("no \"weight_map\""), std::string::npos) << open_error();
   write("model.safetensors.index.json", R"({"weight_map":{"w":"model-1.safetensors"}})");

@@ -30,7 +30,8 @@ void write_bytes(const fs::path& p, const std::vector<uint8_t>& bytes) {
 size_t find_unique(const std::vector<uint8_t>& bytes, const std::string& text) {
   auto it = std::search(bytes.begin(), bytes.end(), text.begin(), text.end());
   EXPECT_NE(it, bytes.end()) << text;
-  EXPECT_EQ(std::search(it + 1, bytes.end(), text.begin(), text.end()), bytes.end()) << text << " is not unique";
+  EXPECT_EQ(std::search(it + 1, bytes.end(), text.begin(), text.end()), bytes.end())
+      << text << " is not unique";
   return static_cast<size_t>(it - bytes.begin());
 }
 
@@ -102,8 +103,10 @@ TEST_F(BadModel, MissingPathAndNonModelFiles) {
   std::ofstream(dir_ / "notes.txt") << "hello, not a model";
   expect_error(dir_ / "notes.txt", {"notes.txt: not a model"});
   fs::create_directories(dir_ / "empty");
-  std::ofstream(dir_ / "empty" / "config.json") << neox::read_text_file(neox_test::kModels + "/neox-par-r25/config.json");
-  expect_error(dir_ / "empty", {"empty: folder has neither model.safetensors nor model.safetensors.index.json"});
+  std::ofstream(dir_ / "empty" / "config.json")
+      << neox::read_text_file(neox_test::kModels + "/neox-par-r25/config.json");
+  expect_error(dir_ / "empty",
+               {"empty: folder has neither model.safetensors nor model.safetensors.index.json"});
 }
 
 TEST_F(BadModel, TruncatedGguf) {
@@ -143,8 +146,8 @@ TEST_F(BadModel, GgufQuantizedTensor) {
   type = 8;             // Q8_0 (rows of 64 are whole blocks of 32)
   std::memcpy(bytes.data() + type_at, &type, 4);
   write_bytes(p, bytes);
-  expect_error(p, {"neox-par-r25.f32.gguf: quantized weights (Q8_0) are not supported yet",
-                   "blk.0.attn_qkv.weight"});
+  expect_error(
+      p, {"neox-par-r25.f32.gguf: quantized weights (Q8_0) are not supported yet", "blk.0.attn_qkv.weight"});
 }
 
 TEST_F(BadModel, GgufMissingTensor) {
@@ -180,10 +183,10 @@ TEST_F(BadModel, SafetensorsCorruptHeaderJson) {
 
 TEST_F(BadModel, SafetensorsOffsetsOutOfBounds) {
   const fs::path folder = copy_fixture("neox-hd24");
-  edit_safetensors_header(folder / "model.safetensors", [](json& h) {
-    h["gpt_neox.final_layer_norm.bias"]["data_offsets"][1] = 1u << 30;
-  });
-  expect_error(folder, {"model.safetensors: tensor 'gpt_neox.final_layer_norm.bias' data_offsets", "out of bounds"});
+  edit_safetensors_header(folder / "model.safetensors",
+                          [](json& h) { h["gpt_neox.final_layer_norm.bias"]["data_offsets"][1] = 1u << 30; });
+  expect_error(folder,
+               {"model.safetensors: tensor 'gpt_neox.final_layer_norm.bias' data_offsets", "out of bounds"});
 }
 
 TEST_F(BadModel, SafetensorsMissingTensorInAShard) {
@@ -240,6 +243,15 @@ TEST_F(BadModel, ConfigProblems) {
   fs::copy_file(neox_test::kModels + "/neox-par-r25/config.json", cfg, fs::copy_options::overwrite_existing);
   edit_json(cfg, [](json& j) { j["hidden_act"] = "relu"; });
   expect_error(folder, {"config.json: hidden_act \"relu\" is not supported"});
+  fs::copy_file(neox_test::kModels + "/neox-par-r25/config.json", cfg, fs::copy_options::overwrite_existing);
+  edit_json(cfg, [](json& j) { j["num_hidden_layers"] = 1000000; });
+  expect_error(folder, {"neox-par-r25: implausible configuration: layer count = 1000000"});
+  fs::copy_file(neox_test::kModels + "/neox-par-r25/config.json", cfg, fs::copy_options::overwrite_existing);
+  edit_json(cfg, [](json& j) {
+    j["hidden_size"] = 4611686018427387904ll;
+    j["num_attention_heads"] = 1;
+  });
+  expect_error(folder, {"implausible configuration: hidden size"});
   fs::copy_file(neox_test::kModels + "/neox-par-r25/config.json", cfg, fs::copy_options::overwrite_existing);
   edit_json(cfg, [](json& j) { j["vocab_size"] = 2048; });  // the embedding has 1024 rows
   expect_error(folder, {"model.safetensors: tensor 'gpt_neox.embed_in.weight' has shape [1024, 64], expected "

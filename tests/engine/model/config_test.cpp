@@ -51,7 +51,8 @@ TEST_P(FixtureConfig, ReadWithoutLoadingAndWhenLoaded) {
   EXPECT_EQ(c.eos_id, 0);
   const int64_t params = neox_params(1024, e.n_embd, e.n_ff, e.n_layer);
   EXPECT_EQ(c.n_params, params);
-  const int64_t matrix_elems = 2 * 1024 * e.n_embd + e.n_layer * (4 * e.n_embd * e.n_embd + 2 * e.n_ff * e.n_embd);
+  const int64_t matrix_elems =
+      2 * 1024 * e.n_embd + e.n_layer * (4 * e.n_embd * e.n_embd + 2 * e.n_ff * e.n_embd);
   EXPECT_EQ(c.weight_bytes, static_cast<uint64_t>(matrix_elems) * e.bytes_per_matrix_element +
                                 static_cast<uint64_t>(params - matrix_elems) * e.bytes_per_vector_element);
   if (e.format == neox::ModelFormat::kGguf) {
@@ -75,25 +76,31 @@ TEST_P(FixtureConfig, ReadWithoutLoadingAndWhenLoaded) {
 
 using F = neox::ModelFormat;
 using D = neox::DType;
-INSTANTIATE_TEST_SUITE_P(
-    Fixtures, FixtureConfig,
-    ::testing::Values(
-        Expected{"neox-par-r25", F::kHuggingFace, D::F32, 64, 4, 16, 2, 256, 4, 10000, 1e-5f, true, false, 4, 4},
-        Expected{"neox-seq-r100", F::kHuggingFace, D::F32, 64, 4, 16, 3, 256, 16, 10000, 1e-5f, false, true, 4, 4},
-        Expected{"neox-seq-r100-sharded", F::kHuggingFace, D::F32, 64, 4, 16, 3, 256, 16, 10000, 1e-5f, false, true, 4,
-                 4},
-        Expected{"neox-hd24", F::kHuggingFace, D::F32, 72, 3, 24, 2, 192, 6, 20000, 1e-6f, true, false, 4, 4},
-        Expected{"neox-par-r25-f16", F::kHuggingFace, D::F16, 64, 4, 16, 2, 256, 4, 10000, 1e-5f, true, false, 2, 2},
-        Expected{"neox-par-r25-bf16", F::kHuggingFace, D::BF16, 64, 4, 16, 2, 256, 4, 10000, 1e-5f, true, false, 2, 2},
-        Expected{"neox-par-r25.f32.gguf", F::kGguf, D::F32, 64, 4, 16, 2, 256, 4, 10000, 1e-5f, true, false, 4, 4},
-        Expected{"neox-seq-r100.f16.gguf", F::kGguf, D::F16, 64, 4, 16, 3, 256, 16, 10000, 1e-5f, false, false, 2, 4},
-        Expected{"neox-hd24.f16.gguf", F::kGguf, D::F16, 72, 3, 24, 2, 192, 6, 20000, 1e-6f, true, false, 2, 4}),
-    [](const ::testing::TestParamInfo<Expected>& info) {
-      std::string s = info.param.path;
-      for (char& ch : s)
-        if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-      return s;
-    });
+INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureConfig,
+                         ::testing::Values(Expected{"neox-par-r25", F::kHuggingFace, D::F32, 64, 4, 16, 2,
+                                                    256, 4, 10000, 1e-5f, true, false, 4, 4},
+                                           Expected{"neox-seq-r100", F::kHuggingFace, D::F32, 64, 4, 16, 3,
+                                                    256, 16, 10000, 1e-5f, false, true, 4, 4},
+                                           Expected{"neox-seq-r100-sharded", F::kHuggingFace, D::F32, 64, 4,
+                                                    16, 3, 256, 16, 10000, 1e-5f, false, true, 4, 4},
+                                           Expected{"neox-hd24", F::kHuggingFace, D::F32, 72, 3, 24, 2, 192,
+                                                    6, 20000, 1e-6f, true, false, 4, 4},
+                                           Expected{"neox-par-r25-f16", F::kHuggingFace, D::F16, 64, 4, 16, 2,
+                                                    256, 4, 10000, 1e-5f, true, false, 2, 2},
+                                           Expected{"neox-par-r25-bf16", F::kHuggingFace, D::BF16, 64, 4, 16,
+                                                    2, 256, 4, 10000, 1e-5f, true, false, 2, 2},
+                                           Expected{"neox-par-r25.f32.gguf", F::kGguf, D::F32, 64, 4, 16, 2,
+                                                    256, 4, 10000, 1e-5f, true, false, 4, 4},
+                                           Expected{"neox-seq-r100.f16.gguf", F::kGguf, D::F16, 64, 4, 16, 3,
+                                                    256, 16, 10000, 1e-5f, false, false, 2, 4},
+                                           Expected{"neox-hd24.f16.gguf", F::kGguf, D::F16, 72, 3, 24, 2, 192,
+                                                    6, 20000, 1e-6f, true, false, 2, 4}),
+                         [](const ::testing::TestParamInfo<Expected>& info) {
+                           std::string s = info.param.path;
+                           for (char& ch : s)
+                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return s;
+                         });
 
 TEST(ModelPath, AFileInsideAFolderOpensTheFolder) {
   const std::string folder = neox_test::kModels + "/neox-par-r25";

@@ -15,7 +15,9 @@ struct GreedyCase {
   double tolerance;       // logits tolerance of ReferenceLogits for this pair
 };
 
-void PrintTo(const GreedyCase& c, std::ostream* os) { *os << c.model << " vs " << c.reference; }
+void PrintTo(const GreedyCase& c, std::ostream* os) {
+  *os << c.model << " vs " << c.reference;
+}
 
 class Greedy : public ::testing::TestWithParam<GreedyCase> {};
 
@@ -47,8 +49,9 @@ TEST_P(Greedy, ContinuationMatchesReference) {
     for (size_t i = 0; i < ref.greedy_tokens.size(); ++i) {
       const int32_t ours = neox_test::argmax(logits.data(), nv);
       if (ref.greedy_margins[i] > threshold) {
-        EXPECT_EQ(ours, ref.greedy_tokens[i]) << (teacher_forced ? "teacher-forced" : "free-running") << " step " << i
-                                              << ", reference margin " << ref.greedy_margins[i];
+        EXPECT_EQ(ours, ref.greedy_tokens[i])
+            << (teacher_forced ? "teacher-forced" : "free-running") << " step " << i << ", reference margin "
+            << ref.greedy_margins[i];
       } else if (!teacher_forced) {
         break;  // our token may legitimately differ from here on
       }
@@ -58,23 +61,22 @@ TEST_P(Greedy, ContinuationMatchesReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Fixtures, Greedy,
-    ::testing::Values(GreedyCase{"neox-par-r25", "neox-par-r25", 1e-4},
-                      GreedyCase{"neox-seq-r100", "neox-seq-r100", 1e-4},
-                      GreedyCase{"neox-hd24", "neox-hd24", 1e-4},
-                      GreedyCase{"neox-par-r25-f16", "neox-par-r25-f16", 1e-4},
-                      GreedyCase{"neox-par-r25-bf16", "neox-par-r25-bf16", 1e-4},
-                      // GGUF with the folder's F32 weights: the folder's continuation.
-                      GreedyCase{"neox-par-r25.f32-llama", "neox-par-r25", 1e-4},
-                      GreedyCase{"neox-hd24.f32-llama", "neox-hd24", 1e-4},
-                      GreedyCase{"neox-seq-r100.f32-llama", "neox-seq-r100", 5e-3}),
-    [](const ::testing::TestParamInfo<GreedyCase>& info) {
-      std::string s = info.param.model;
-      for (char& ch : s)
-        if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-      return s;
-    });
+INSTANTIATE_TEST_SUITE_P(Fixtures, Greedy,
+                         ::testing::Values(GreedyCase{"neox-par-r25", "neox-par-r25", 1e-4},
+                                           GreedyCase{"neox-seq-r100", "neox-seq-r100", 1e-4},
+                                           GreedyCase{"neox-hd24", "neox-hd24", 1e-4},
+                                           GreedyCase{"neox-par-r25-f16", "neox-par-r25-f16", 1e-4},
+                                           GreedyCase{"neox-par-r25-bf16", "neox-par-r25-bf16", 1e-4},
+                                           // GGUF with the folder's F32 weights: the folder's continuation.
+                                           GreedyCase{"neox-par-r25.f32-llama", "neox-par-r25", 1e-4},
+                                           GreedyCase{"neox-hd24.f32-llama", "neox-hd24", 1e-4},
+                                           GreedyCase{"neox-seq-r100.f32-llama", "neox-seq-r100", 5e-3}),
+                         [](const ::testing::TestParamInfo<GreedyCase>& info) {
+                           std::string s = info.param.model;
+                           for (char& ch : s)
+                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return s;
+                         });
 
 // Incremental evaluation must reproduce the one-pass logits. The matmul takes
 // another path for few tokens than for many, so agreement is to float32
@@ -178,14 +180,16 @@ TEST(Forward, RejectsBadArguments) {
   std::unique_ptr<neox::Model> model =
       neox::Model::load(references().model("neox-par-r25").path, neox_test::cpu_backend());
   neox::KvCache cache(model->backend(), model->config(), 16);
-  EXPECT_NE(forward_error(*model, cache, {1, 1024}, 0, 1).find("token id 1024 is out of range"), std::string::npos);
+  EXPECT_NE(forward_error(*model, cache, {1, 1024}, 0, 1).find("token id 1024 is out of range"),
+            std::string::npos);
   EXPECT_NE(forward_error(*model, cache, {-1}, 0, 1).find("token id -1 is out of range"), std::string::npos);
   EXPECT_NE(forward_error(*model, cache, {1, 2, 3}, 14, 1).find("context is full"), std::string::npos);
   EXPECT_NE(forward_error(*model, cache, {1, 2}, 0, 3).find("logits of 3 of 2 tokens"), std::string::npos);
   EXPECT_NE(forward_error(*model, cache, {1}, -1, 1).find("negative"), std::string::npos);
   std::unique_ptr<neox::Model> other =
       neox::Model::load(references().model("neox-seq-r100").path, neox_test::cpu_backend());
-  EXPECT_NE(forward_error(*other, cache, {1}, 0, 1).find("KV cache was made for another model"), std::string::npos);
+  EXPECT_NE(forward_error(*other, cache, {1}, 0, 1).find("KV cache was made for another model"),
+            std::string::npos);
   // The failed calls left the cache usable.
   EXPECT_EQ(forward_error(*model, cache, {1, 2, 3}, 13, 1), "(no error)");
 }

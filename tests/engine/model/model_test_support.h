@@ -19,10 +19,10 @@ namespace neox_test {
 inline const std::string kModels = std::string(NEOX_SOURCE_DIR) + "/tests/fixtures/models";
 
 struct ReferenceModel {
-  std::string name;       // references.json "name"
-  std::string path;       // absolute path of the GGUF file or folder
-  std::string format;     // "hf" or "gguf"
-  std::string reference;  // how the logits were made
+  std::string name;           // references.json "name"
+  std::string path;           // absolute path of the GGUF file or folder
+  std::string format;         // "hf" or "gguf"
+  std::string reference;      // how the logits were made
   std::vector<float> logits;  // per prompt, per position: n_vocab floats, prompts in order
   std::vector<int32_t> greedy_tokens;
   std::vector<double> greedy_margins;
@@ -89,7 +89,8 @@ inline neox::Backend& cpu_backend() {
 }
 
 // Logits [n, n_vocab] of every position of `tokens`, from one forward call.
-inline std::vector<float> all_logits(neox::Model& model, const std::vector<int32_t>& tokens, int64_t n_ctx = 256) {
+inline std::vector<float> all_logits(neox::Model& model, const std::vector<int32_t>& tokens,
+                                     int64_t n_ctx = 256) {
   neox::KvCache cache(model.backend(), model.config(), n_ctx);
   const int64_t n = static_cast<int64_t>(tokens.size());
   std::vector<float> logits(static_cast<size_t>(n * model.config().n_vocab));

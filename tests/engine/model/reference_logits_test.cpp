@@ -23,7 +23,9 @@ struct LogitsCase {
   double tolerance;       // max |ours - reference| over all logits
 };
 
-void PrintTo(const LogitsCase& c, std::ostream* os) { *os << c.model << " vs " << c.reference; }
+void PrintTo(const LogitsCase& c, std::ostream* os) {
+  *os << c.model << " vs " << c.reference;
+}
 
 class ReferenceLogits : public ::testing::TestWithParam<LogitsCase> {};
 
