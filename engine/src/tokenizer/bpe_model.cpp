@@ -24,7 +24,8 @@ BpeModel::BpeModel(const std::string& label, const std::unordered_map<std::strin
   }
   merges_.reserve(merges.size());
   for (size_t rank = 0; rank < merges.size(); ++rank) {
-    const auto& [a, b] = merges[rank];
+    const std::string& a = merges[rank].first;
+    const std::string& b = merges[rank].second;
     const auto ia = vocab.find(a);
     const auto ib = vocab.find(b);
     const auto merged = vocab.find(a + b);

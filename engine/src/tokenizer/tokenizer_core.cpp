@@ -11,8 +11,9 @@
 namespace neox::tok {
 namespace {
 
-// Ids index tables, so a hostile file must not be able to ask for gigabytes.
-constexpr int64_t kMaxTokenId = (1 << 24) - 1;
+// Ids index tables (two strings per id), so a hostile file must not be able
+// to ask for gigabytes. Real vocabularies stay far below (Gemma: 262,144).
+constexpr int64_t kMaxTokenId = (1 << 21) - 1;
 
 void check_id(const std::string& label, const std::string& what, int64_t id) {
   if (id < 0 || id > kMaxTokenId)
