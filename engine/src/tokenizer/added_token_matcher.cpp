@@ -64,6 +64,7 @@ int32_t AddedTokenMatcher::child(int32_t node, uint8_t byte) const {
 
 void AddedTokenMatcher::add(std::string_view pattern, const AddedToken& token) {
   if (pattern.empty()) return;  // an empty pattern would match everywhere; HF never matches it
+  can_start_[static_cast<uint8_t>(pattern[0])] = true;
   int32_t node = 0;
   for (char c : pattern) {
     const uint8_t b = static_cast<uint8_t>(c);
@@ -100,6 +101,10 @@ void AddedTokenMatcher::split(std::string_view text, bool skip_special,
   if (!tokens_.empty()) {
     size_t i = 0;
     while (i < text.size()) {
+      if (!can_start_[static_cast<uint8_t>(text[i])]) {
+        ++i;
+        continue;
+      }
       int32_t index = -1;
       const size_t len = longest_at(text, i, &index);
       if (len == 0) {

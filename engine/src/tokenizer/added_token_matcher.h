@@ -40,6 +40,7 @@ class AddedTokenMatcher {
   size_t longest_at(std::string_view text, size_t i, int32_t* token) const;
 
   std::vector<Node> nodes_ = std::vector<Node>(1);
+  bool can_start_[256] = {};  // first bytes of patterns: other positions are skipped at once
   std::vector<AddedToken> tokens_;
 };
 

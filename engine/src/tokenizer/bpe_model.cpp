@@ -110,11 +110,9 @@ void BpeModel::encode_word(std::string_view word, std::vector<int32_t>* out) con
     return;
   }
   const bool cacheable = word.size() <= kMaxCachedWordBytes;
-  std::string key;
   if (cacheable) {
-    key.assign(word);
     std::lock_guard<std::mutex> lock(cache_mutex_);
-    const auto it = cache_.find(key);
+    const auto it = cache_.find(word);
     if (it != cache_.end()) {
       out->insert(out->end(), it->second.begin(), it->second.end());
       return;
@@ -125,7 +123,7 @@ void BpeModel::encode_word(std::string_view word, std::vector<int32_t>* out) con
   if (cacheable) {
     std::lock_guard<std::mutex> lock(cache_mutex_);
     if (cache_.size() >= kCacheCapacity) cache_.clear();
-    cache_.emplace(std::move(key), std::move(ids));
+    cache_.emplace(std::string(word), std::move(ids));
   }
 }
 

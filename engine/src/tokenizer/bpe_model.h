@@ -54,7 +54,12 @@ class BpeModel {
   static constexpr size_t kCacheCapacity = 1 << 16;  // words; cleared when full
   static constexpr size_t kMaxCachedWordBytes = 256;
   mutable std::mutex cache_mutex_;
-  mutable std::unordered_map<std::string, std::vector<int32_t>> cache_;
+  // Looked up by string_view, without building a key string.
+  struct WordHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::unordered_map<std::string, std::vector<int32_t>, WordHash, std::equal_to<>> cache_;
 };
 
 }  // namespace neox::tok

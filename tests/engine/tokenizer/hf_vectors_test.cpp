@@ -47,6 +47,22 @@ INSTANTIATE_TEST_SUITE_P(GptNeox20b, HfVectors,
                                            VectorFile{"gpt-neox-20b.extra.inp",
                                                       "gpt-neox-20b.extra.hf.out"}));
 
+// The same vocabulary with tokenizer.ggml.pre = "olmo" (what llama.cpp's
+// converter writes for it): NFC is chosen from the pre key.
+TEST_P(HfVectors, GgufWithPreOlmoMatchesHuggingFace) {
+  const GgufFile g = GgufFile::open(test::kRefDir + "/ggml-vocab-gpt-neox-pre-olmo.gguf");
+  expect_all_match(Tokenizer::from_gguf(g), GetParam(), "gguf");
+}
+
+// GPT-2's vocabulary (same split rule, no normalizer) against llama.cpp's
+// test vectors, which llama.cpp generates with Hugging Face's tokenizer.
+TEST(HfVectors, Gpt2GgufMatchesLlamaCppVectors) {
+  const GgufFile g = GgufFile::open(test::kRefDir + "/ggml-vocab-gpt-2.gguf");
+  const Tokenizer t = Tokenizer::from_gguf(g);
+  EXPECT_EQ(t.eos_id(), 50256);
+  expect_all_match(t, {"ggml-vocab-gpt-2.gguf.inp", "ggml-vocab-gpt-2.gguf.out"}, "gpt-2 gguf");
+}
+
 TEST(HfVectors, EntryCountsAreTheDocumentedOnes) {
   EXPECT_EQ(test::read_vocab_test_inputs(test::kRefDir + "/gpt-neox-20b.hf.inp").size(), 46u);
   EXPECT_EQ(test::read_vocab_test_inputs(test::kRefDir + "/gpt-neox-20b.extra.inp").size(), 10u);
