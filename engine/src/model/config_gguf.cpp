@@ -1,6 +1,7 @@
 // ModelConfig from GGUF metadata, with the keys llama.cpp's converter writes
 // for GPT-NeoX (architecture "gptneox", keys "gptneox.*").
 #include <algorithm>
+#include <filesystem>
 
 #include "model/model_files.h"
 #include "neox/error.h"
@@ -38,6 +39,7 @@ ModelConfig read_gguf_config(const GgufFile& g) {
   cfg.architecture = "gptneox";
   cfg.format = ModelFormat::kGguf;
   cfg.name = g.get_string("general.name").value_or("");
+  if (cfg.name.empty()) cfg.name = std::filesystem::path(g.path()).stem().string();
   cfg.license = g.get_string("general.license").value_or("");
   cfg.n_embd = positive(g, p + "embedding_length");
   cfg.n_head = positive(g, p + "attention.head_count");

@@ -87,9 +87,10 @@ void read_hf_config(const std::string& path, ModelFiles& files) {
   const json* type = c.find("model_type");
   const std::string model_type = type && type->is_string() ? type->get<std::string>() : "";
   if (arch != "GPTNeoXForCausalLM" && model_type != "gpt_neox") {
-    std::string what = !model_type.empty() ? model_type : !arch.empty() ? arch : "an unnamed architecture";
-    if (!arch.empty() && !model_type.empty()) what = model_type + " (" + arch + ")";
-    c.fail(what + " is not supported yet: NeoX Studio runs GPT-NeoX models (model_type gpt_neox)");
+    const std::string what = !model_type.empty() ? model_type : !arch.empty() ? arch : "this architecture";
+    const std::string detail = !arch.empty() && !model_type.empty() ? " (architecture " + arch + ")" : "";
+    c.fail(what + " is not supported yet" + detail +
+           ": NeoX Studio runs GPT-NeoX models (model_type gpt_neox)");
   }
 
   ModelConfig cfg;

@@ -227,7 +227,7 @@ TEST_F(BadModel, ConfigOfAnotherArchitecture) {
     j["model_type"] = "llama";
     j["architectures"] = {"LlamaForCausalLM"};
   });
-  expect_error(folder, {"config.json: llama (LlamaForCausalLM) is not supported yet"});
+  expect_error(folder, {"config.json: llama is not supported yet (architecture LlamaForCausalLM)"});
 }
 
 TEST_F(BadModel, ConfigProblems) {
