@@ -15,9 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const neox::Tokenizer t = neox::Tokenizer::from_tokenizer_json_text(json, "fuzz/tokenizer.json");
     const std::string_view tail = json.substr(size > 64 ? size - 64 : 0);  // fuzzer-chosen text too
-    for (std::string_view text : {std::string_view("Hello, world! It's 2024.\n    def f(x):\t\treturn x"),
-                                  std::string_view("<|endoftext|> caf\xC3\xA9 e\xCC\x81 \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD"),
-                                  std::string_view("\xFF\xC3 \xE2\x82  \xF0\x9F\x98"), tail}) {
+    for (std::string_view text :
+         {std::string_view("Hello, world! It's 2024.\n    def f(x):\t\treturn x"),
+          std::string_view("<|endoftext|> caf\xC3\xA9 e\xCC\x81 \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD"),
+          std::string_view("\xFF\xC3 \xE2\x82  \xF0\x9F\x98"), tail}) {
       for (bool parse_special : {true, false}) {
         const std::vector<int32_t> ids = t.encode(text, parse_special);
         if (parse_special && t.count(text) != ids.size()) __builtin_trap();

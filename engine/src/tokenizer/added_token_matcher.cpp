@@ -12,15 +12,16 @@ namespace {
 // Rust's char::is_whitespace (the White_Space property), used by lstrip/rstrip.
 bool is_white_space(char32_t cp) {
   return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
-         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
-         cp == 0x205F || cp == 0x3000;
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000;
 }
 
 // A regex \w character, which single_word tests on both sides of a match:
 // letters, marks, decimal and letter numbers, connector punctuation ('_') and
 // the joiners. (Alphabetic's few Other_Alphabetic symbols are not included.)
 bool is_word_char(char32_t cp) {
-  if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
   if (cp == 0x200C || cp == 0x200D) return true;
   switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
     case UTF8PROC_CATEGORY_LU:
@@ -52,7 +53,9 @@ size_t prev_char_begin(std::string_view s, size_t end) {
   return i;
 }
 
-char32_t last_char(std::string_view s) { return first_char(s.substr(prev_char_begin(s, s.size()))); }
+char32_t last_char(std::string_view s) {
+  return first_char(s.substr(prev_char_begin(s, s.size())));
+}
 
 }  // namespace
 
@@ -95,8 +98,7 @@ size_t AddedTokenMatcher::longest_at(std::string_view text, size_t i, int32_t* t
   return best;
 }
 
-void AddedTokenMatcher::split(std::string_view text, bool skip_special,
-                              std::vector<TextPiece>* out) const {
+void AddedTokenMatcher::split(std::string_view text, bool skip_special, std::vector<TextPiece>* out) const {
   size_t done = 0;  // text before this is already in `out`
   if (!tokens_.empty()) {
     size_t i = 0;

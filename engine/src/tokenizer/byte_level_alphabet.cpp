@@ -31,7 +31,9 @@ const Alphabet& alphabet() {
 
 }  // namespace
 
-char32_t byte_to_alphabet_char(uint8_t b) { return alphabet().to_char[b]; }
+char32_t byte_to_alphabet_char(uint8_t b) {
+  return alphabet().to_char[b];
+}
 
 std::string bytes_to_alphabet(std::string_view bytes) {
   std::string out;

@@ -18,10 +18,9 @@ std::string nfc(std::string_view text) {
   if (!may_change) return std::string(text);
   utf8proc_uint8_t* out = nullptr;
   // Without UTF8PROC_NULLTERM, so embedded NUL bytes are kept.
-  const utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                   static_cast<utf8proc_ssize_t>(text.size()), &out,
-                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                          static_cast<utf8proc_ssize_t>(text.size()), &out,
+                                          static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
   if (n < 0) {  // only on invalid UTF-8, which callers have already replaced
     std::free(out);
     return std::string(text);

@@ -79,15 +79,27 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
   return tok::utf8_lossy(impl_->core.decode_bytes(ids, skip_special));
 }
 
-std::string Tokenizer::token_bytes(int32_t id) const { return impl_->core.token_bytes(id); }
-int32_t Tokenizer::vocab_size() const { return impl_->core.vocab_size(); }
+std::string Tokenizer::token_bytes(int32_t id) const {
+  return impl_->core.token_bytes(id);
+}
+int32_t Tokenizer::vocab_size() const {
+  return impl_->core.vocab_size();
+}
 std::optional<int32_t> Tokenizer::find(std::string_view token_content) const {
   return impl_->core.find(token_content);
 }
-bool Tokenizer::is_special(int32_t id) const { return impl_->core.is_special(id); }
-std::optional<int32_t> Tokenizer::bos_id() const { return impl_->core.bos_id(); }
-std::optional<int32_t> Tokenizer::eos_id() const { return impl_->core.eos_id(); }
-const std::vector<AddedToken>& Tokenizer::added_tokens() const { return impl_->core.added_tokens(); }
+bool Tokenizer::is_special(int32_t id) const {
+  return impl_->core.is_special(id);
+}
+std::optional<int32_t> Tokenizer::bos_id() const {
+  return impl_->core.bos_id();
+}
+std::optional<int32_t> Tokenizer::eos_id() const {
+  return impl_->core.eos_id();
+}
+const std::vector<AddedToken>& Tokenizer::added_tokens() const {
+  return impl_->core.added_tokens();
+}
 
 std::string TokenTextStream::push(int32_t id) {
   pending_ += tokenizer_->token_bytes(id);

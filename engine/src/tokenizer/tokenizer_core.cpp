@@ -56,9 +56,8 @@ TokenizerCore::TokenizerCore(TokenizerSpec spec)
       } else if (max_added < 0) {
         token.id = static_cast<int32_t>(std::min<int64_t>(model_size, kMaxTokenId + 1));
       } else {
-        token.id = static_cast<int32_t>(
-            std::min<int64_t>(max_added >= model_size || model_size == 0 ? max_added + 1 : model_size,
-                              kMaxTokenId + 1));
+        token.id = static_cast<int32_t>(std::min<int64_t>(
+            max_added >= model_size || model_size == 0 ? max_added + 1 : model_size, kMaxTokenId + 1));
       }
     }
     check_id(label_, "added token \"" + token.content + "\"", token.id);

@@ -22,7 +22,9 @@ size_t sequence_length(uint8_t lead) {
   return 0;
 }
 
-bool is_continuation(uint8_t b) { return (b & 0xC0) == 0x80; }
+bool is_continuation(uint8_t b) {
+  return (b & 0xC0) == 0x80;
+}
 
 // How many bytes of s[i..] (up to the announced length) are a valid prefix.
 size_t valid_prefix(std::string_view s, size_t i, size_t need) {

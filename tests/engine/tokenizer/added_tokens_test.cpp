@@ -9,7 +9,8 @@ namespace neox {
 namespace {
 
 const Tokenizer& added_tokenizer() {
-  static const Tokenizer t = Tokenizer::from_tokenizer_json(test::kFixtureDir + "/added_tokens_tokenizer.json");
+  static const Tokenizer t =
+      Tokenizer::from_tokenizer_json(test::kFixtureDir + "/added_tokens_tokenizer.json");
   return t;
 }
 

@@ -45,7 +45,10 @@ TEST(TokenizerApi, GgufLookups) {
 
 TEST(TokenizerApi, InvalidUtf8InputIsReadAsReplacementCharacters) {
   const Tokenizer& t = test::neox_json_tokenizer();
-  EXPECT_EQ(t.encode("a\xFF" "b\xE2\x82"), t.encode("a\xEF\xBF\xBD" "b\xEF\xBF\xBD"));
+  EXPECT_EQ(t.encode("a\xFF"
+                     "b\xE2\x82"),
+            t.encode("a\xEF\xBF\xBD"
+                     "b\xEF\xBF\xBD"));
   EXPECT_EQ(t.count(std::string("\0\0", 2)), t.encode(std::string("\0\0", 2)).size());
   EXPECT_TRUE(t.encode("").empty());
 }
@@ -75,16 +78,24 @@ TEST(TokenTextStream, HoldsBackACutCharacter) {
   EXPECT_EQ(stream.flush(), "\xEF\xBF\xBD");
   // A sequence that can never complete is emitted at once.
   EXPECT_EQ(stream.push(ids[0]), "");
-  EXPECT_EQ(stream.push(*t.find("a")), "\xEF\xBF\xBD" "a");
+  EXPECT_EQ(stream.push(*t.find("a")),
+            "\xEF\xBF\xBD"
+            "a");
 }
 
 TEST(Utf8, LossyReplacesMaximalSubparts) {
   // Unicode's recommended practice (W3C/WHATWG, Rust's from_utf8_lossy).
-  EXPECT_EQ(tok::utf8_lossy("a\x80" "b"), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(tok::utf8_lossy("\xE2\x82" "x"), "\xEF\xBF\xBD" "x");                   // one subpart
+  EXPECT_EQ(tok::utf8_lossy("a\x80"
+                            "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(tok::utf8_lossy("\xE2\x82"
+                            "x"),
+            "\xEF\xBF\xBD"
+            "x");                                                                      // one subpart
   EXPECT_EQ(tok::utf8_lossy("\xF0\x80\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong: 3
   EXPECT_EQ(tok::utf8_lossy("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate: 3
-  EXPECT_EQ(tok::utf8_lossy("\xF4\x90\x80\x80").size(), 12u);                         // > U+10FFFF
+  EXPECT_EQ(tok::utf8_lossy("\xF4\x90\x80\x80").size(), 12u);                          // > U+10FFFF
   EXPECT_EQ(tok::utf8_incomplete_tail("a\xF0\x9F\x98"), 3u);
   EXPECT_EQ(tok::utf8_incomplete_tail("a\xF0\x8F"), 0u);  // can never complete
   EXPECT_EQ(tok::utf8_incomplete_tail("a\xE2\x82\xAC"), 0u);

@@ -12,10 +12,14 @@ namespace {
 
 char class_letter(tok::CharClass c) {
   switch (c) {
-    case tok::CharClass::kLetter: return 'L';
-    case tok::CharClass::kNumber: return 'N';
-    case tok::CharClass::kSpace: return 'S';
-    default: return 'O';
+    case tok::CharClass::kLetter:
+      return 'L';
+    case tok::CharClass::kNumber:
+      return 'N';
+    case tok::CharClass::kSpace:
+      return 'S';
+    default:
+      return 'O';
   }
 }
 

@@ -19,7 +19,9 @@ const std::vector<json>& corpus() {
   return rows;
 }
 
-std::string text_of(const json& row) { return row.at("text").get<std::string>(); }
+std::string text_of(const json& row) {
+  return row.at("text").get<std::string>();
+}
 
 TEST(Corpus, IsLargeEnough) {
   EXPECT_GE(corpus().size(), 2000u);
@@ -114,7 +116,8 @@ TEST(Corpus, StreamingGivesTheSameTextWithoutReplacementCharacters) {
   // Cut and invalid sequences: the stream still adds up to decode().
   for (const json& c : test::read_jsonl(test::kFixtureDir + "/neox_decode_cases.jsonl")) {
     bool replacement = false;
-    EXPECT_EQ(stream_all(t, test::ids_of(c, "ids"), &replacement), c.at("text").get<std::string>()) << c.dump();
+    EXPECT_EQ(stream_all(t, test::ids_of(c, "ids"), &replacement), c.at("text").get<std::string>())
+        << c.dump();
   }
 }
 

@@ -12,8 +12,8 @@ namespace {
 // A minimal valid tokenizer.json: byte-level BPE over "a", "b", "ab".
 std::string tiny_json(const std::string& model, const std::string& normalizer = R"({"type":"NFC"})") {
   return R"({"version":"1.0","added_tokens":[],"normalizer":)" + normalizer +
-         R"(,"pre_tokenizer":{"type":"ByteLevel","add_prefix_space":false,"use_regex":true},"model":)" + model +
-         "}";
+         R"(,"pre_tokenizer":{"type":"ByteLevel","add_prefix_space":false,"use_regex":true},"model":)" +
+         model + "}";
 }
 const std::string kGoodModel = R"({"type":"BPE","vocab":{"a":0,"b":1,"ab":2},"merges":["a b"]})";
 
@@ -97,9 +97,11 @@ std::string gguf_with(const std::vector<std::pair<std::string, std::string>>& kv
   return out;
 }
 
-void expect_gguf_error(const std::vector<std::pair<std::string, std::string>>& kv, const std::string& problem) {
+void expect_gguf_error(const std::vector<std::pair<std::string, std::string>>& kv,
+                       const std::string& problem) {
   const std::string bytes = gguf_with(kv);
-  const GgufFile g = GgufFile::parse(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "bad.gguf");
+  const GgufFile g =
+      GgufFile::parse(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "bad.gguf");
   try {
     (void)Tokenizer::from_gguf(g);
     ADD_FAILURE() << "no error";

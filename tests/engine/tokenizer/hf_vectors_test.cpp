@@ -29,7 +29,8 @@ void expect_all_match(const Tokenizer& tokenizer, const VectorFile& files, const
   ASSERT_EQ(inputs.size(), outputs.size()) << files.inputs;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (std::string(via) == "gguf" && names_token_1(inputs[i])) continue;
-    EXPECT_EQ(tokenizer.encode(inputs[i]), outputs[i]) << via << " entry " << i << ": \"" << inputs[i] << "\"";
+    EXPECT_EQ(tokenizer.encode(inputs[i]), outputs[i])
+        << via << " entry " << i << ": \"" << inputs[i] << "\"";
     EXPECT_EQ(tokenizer.count(inputs[i]), outputs[i].size()) << via << " entry " << i;
   }
 }

@@ -4,11 +4,10 @@
 
 #include <cstdint>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "neox/gguf.h"
 #include "neox/tokenizer.h"
