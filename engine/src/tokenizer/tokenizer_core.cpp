@@ -69,7 +69,8 @@ TokenizerCore::TokenizerCore(TokenizerSpec spec)
 
   contents_.resize(static_cast<size_t>(max_id + 1));
   special_.assign(contents_.size(), 0);
-  for (const auto& [content, id] : vocab_)
+  // From the list, not the map: a GGUF may list one content under two ids.
+  for (const auto& [content, id] : spec.vocab)
     if (contents_[id].empty()) contents_[id] = content;
   for (const AddedToken& token : added_) {
     contents_[token.id] = token.content;
