@@ -89,7 +89,7 @@ void GptNeoxModel::forward(const int32_t* tokens, int64_t n, int64_t pos0, KvCac
   if (n_out > 0 && !logits) throw Error(where + ": forward: no logits buffer");
   if (cache.n_layer() != c.n_layer || cache.k(0).cols != c.n_embd)
     throw Error(where + ": forward: the KV cache was made for another model");
-  if (pos0 + n > cache.n_ctx())
+  if (n > cache.n_ctx() || pos0 > cache.n_ctx() - n)  // pos0 + n > n_ctx, without overflow
     throw Error(where + ": context is full: positions " + std::to_string(pos0) + ".." +
                 std::to_string(pos0 + n) + " do not fit a context of " + std::to_string(cache.n_ctx()) +
                 " tokens");
