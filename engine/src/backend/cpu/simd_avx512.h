@@ -5,8 +5,10 @@
 // GCC 12's own AVX-512 headers build vectors from _mm512_undefined_*(), which
 // its -Wuninitialized then reports at every use; the warning is about the
 // compiler's headers, not our code.
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no -Wmaybe-uninitialized
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include <immintrin.h>
 
