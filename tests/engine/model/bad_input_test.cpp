@@ -35,15 +35,8 @@ size_t find_unique(const std::vector<uint8_t>& bytes, const std::string& text) {
   return static_cast<size_t>(it - bytes.begin());
 }
 
-class BadModel : public ::testing::Test {
+class BadModel : public neox_test::TempFolderTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("neox_bad_model_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // A copy of a fixture folder or file in the temporary folder.
   fs::path copy_fixture(const std::string& name) {
@@ -94,7 +87,6 @@ class BadModel : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
 };
 
 TEST_F(BadModel, MissingPathAndNonModelFiles) {

@@ -2,7 +2,11 @@
 // tests/fixtures/make_model_fixtures.py with transformers and llama.cpp).
 #pragma once
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -107,5 +111,21 @@ inline double max_abs_diff(const float* a, const float* b, size_t n) {
 inline int32_t argmax(const float* row, int64_t n) {
   return static_cast<int32_t>(std::max_element(row, row + n) - row);
 }
+
+// A test with its own empty temporary folder dir_, removed afterwards
+// (named by process and test so parallel ctest runs never share one).
+class TempFolderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("neox_model_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+};
 
 }  // namespace neox_test

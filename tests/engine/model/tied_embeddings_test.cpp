@@ -36,22 +36,14 @@ void copy_tensor_bytes(std::vector<uint8_t>& bytes, size_t from, size_t to, size
   std::memmove(bytes.data() + to, bytes.data() + from, n);
 }
 
-class TiedEmbeddings : public ::testing::Test {
+class TiedEmbeddings : public neox_test::TempFolderTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("neox_tied_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   static std::vector<float> logits_of(const fs::path& path) {
     std::unique_ptr<neox::Model> m = neox::Model::load(path.string(), neox_test::cpu_backend());
     return neox_test::all_logits(*m, neox_test::references().prompts[1]);
   }
 
-  fs::path dir_;
 };
 
 TEST_F(TiedEmbeddings, HuggingFaceTieWordEmbeddings) {
