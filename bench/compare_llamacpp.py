@@ -21,6 +21,13 @@ def run_json(cmd):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def decode_weight_bytes(path):
+    """Bytes of weights one decode step must read: every tensor except the input
+    embedding, of which a step reads a single row (negligible)."""
+    from gguf import GGUFReader
+    return sum(int(t.n_bytes) for t in GGUFReader(path).tensors if t.name != "token_embd.weight")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -46,7 +53,7 @@ def main():
                 print(f"generating {path}", file=sys.stderr)
                 subprocess.run([sys.executable, os.path.join(HERE, "make_bench_model.py"), "--shape", shape,
                                 "--type", wtype, "--vocab", args.vocab, path], check=True)
-            weight_bytes = os.path.getsize(path)  # all weights are read once per decoded token
+            weight_bytes = decode_weight_bytes(path)
             common = ["--threads", str(args.threads), "--prompt-tokens", str(args.prompt_tokens),
                       "--gen-tokens", str(args.gen_tokens)]
             ours = run_json([neox, "bench", path, "--json"] + common)
