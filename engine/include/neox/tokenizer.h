@@ -39,7 +39,8 @@ class Tokenizer {
   // parse_special: recognise special added tokens written in the text, as
   // Hugging Face does by default. Non-special added tokens are always matched.
   std::vector<int32_t> encode(std::string_view text, bool parse_special = true) const;
-  // Same count as encode(text).size(), without materialising ids.
+  // Same count as encode(text).size() (special tokens recognised). Splitting and
+  // BPE merges are the cost; the id vector it fills on the way is negligible.
   size_t count(std::string_view text) const;
   // Bytes of the ids concatenated; invalid UTF-8 from a cut sequence is kept
   // as U+FFFD like Hugging Face does.
