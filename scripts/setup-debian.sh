@@ -8,6 +8,14 @@ packages=(
   clang libclang-rt-14-dev          # libFuzzer targets
   nlohmann-json3-dev libutf8proc-dev # JSON parsing, Unicode NFC + categories
   libgtest-dev                      # engine tests
+  libsqlite3-dev sqlite3            # storage (FTS5 is enabled in Debian's build)
+  # desktop app: Qt 6.4 Quick, its QML modules, and Qt Test / Qt Quick Test
+  qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools libqt6opengl6-dev
+  qt6-qpa-plugins qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates
+  qml6-module-qtquick-layouts qml6-module-qtquick-window qml6-module-qtquick-dialogs
+  qml6-module-qt-labs-settings qml6-module-qt-labs-platform qml6-module-qtquick-shapes qml6-module-qttest
+  xvfb xauth libgl1-mesa-dri fonts-dejavu-core  # headless app tests and screenshots
 )
 
 missing=()
