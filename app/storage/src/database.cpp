@@ -1,0 +1,177 @@
+#include "neox/storage/database.h"
+
+#include <sqlite3.h>
+
+#include <ctime>
+#include <system_error>
+
+#include "instance_lock.h"
+#include "neox/storage/message_store.h"
+#include "schema.h"
+
+namespace neox::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path sidecar(const fs::path& path, const char* suffix) { return fs::path(path.string() + suffix); }
+
+// Settings every connection needs. journal_mode is persistent in the file and
+// set by the primary; the rest are per connection.
+void configure(sql::Connection& connection, std::chrono::milliseconds busy_timeout) {
+  connection.set_busy_timeout(busy_timeout);
+  connection.exec(
+      "PRAGMA foreign_keys = ON;"
+      "PRAGMA synchronous = NORMAL;"
+      "PRAGMA temp_store = MEMORY;"
+      "PRAGMA cache_size = -16000;");  // 16 MB page cache per connection
+}
+
+// "conversations.db.corrupt-20261129-041502" (UTC), unique in the folder.
+fs::path aside_name(const fs::path& path) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &utc);
+  fs::path candidate = path.string() + ".corrupt-" + stamp;
+  for (int n = 2; fs::exists(candidate); ++n) candidate = path.string() + ".corrupt-" + stamp + "-" + std::to_string(n);
+  return candidate;
+}
+
+// Moves a damaged database (with its WAL, which belongs to it) aside; the
+// shared-memory index is rebuilt from scratch, so it is removed.
+fs::path move_aside(const fs::path& path) {
+  const fs::path target = aside_name(path);
+  std::error_code error;
+  fs::rename(path, target, error);
+  if (error) {
+    throw StorageError(ErrorKind::kCantOpen, path.filename().string() +
+                                                 ": the database file is damaged and could not be moved aside to " +
+                                                 target.string() + " (" + error.message() + ")");
+  }
+  if (fs::exists(sidecar(path, "-wal"))) fs::rename(sidecar(path, "-wal"), sidecar(target, "-wal"), error);
+  fs::remove(sidecar(path, "-shm"), error);
+  return target;
+}
+
+void remove_new_files(const fs::path& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(sidecar(path, suffix), ignored);
+}
+
+// Opens, verifies and migrates; throws kCorrupt when the file is damaged.
+sql::Connection open_primary(const fs::path& path, const OpenOptions& options, OpenReport& report) {
+  auto connection = sql::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (sqlite3_db_readonly(connection.handle(), "main") == 1) {
+    throw StorageError(ErrorKind::kReadOnly, path.filename().string() + ": the database file " + path.string() +
+                                                 " is read-only; fix its permissions");
+  }
+  configure(connection, options.busy_timeout);
+  // Reading the journal mode reads page 1: a file that is not a database fails here.
+  {
+    auto mode = connection.prepare_uncached("PRAGMA journal_mode = WAL");
+    mode.step();
+    if (mode.text(0) != "wal") {
+      throw StorageError(ErrorKind::kCantOpen, connection.label() + ": cannot switch the database to WAL mode (got " +
+                                                   mode.text(0) + ")");
+    }
+  }
+  if (options.verify) {
+    auto check = connection.prepare_uncached("PRAGMA quick_check(1)");
+    check.step();
+    const std::string verdict = check.text(0);
+    if (verdict != "ok") throw StorageError(ErrorKind::kCorrupt, connection.label() + ": " + verdict, SQLITE_CORRUPT);
+  }
+  report.migrated_from = migrate(connection, Database::kSchemaVersion);
+  report.schema_version = Database::kSchemaVersion;
+  return connection;
+}
+
+sql::Connection open_secondary(const fs::path& path, const OpenOptions& options, OpenReport& report) {
+  auto connection = sql::Connection::open(path, SQLITE_OPEN_READWRITE);
+  configure(connection, options.busy_timeout);
+  const int version = schema_version(connection);
+  if (version != Database::kSchemaVersion) {
+    throw StorageError(version > Database::kSchemaVersion ? ErrorKind::kTooNew : ErrorKind::kInvalidArgument,
+                       connection.label() + ": schema version " + std::to_string(version) + " (expected " +
+                           std::to_string(Database::kSchemaVersion) +
+                           "); open the primary connection first, it migrates the file");
+  }
+  report.migrated_from = version;
+  report.schema_version = version;
+  return connection;
+}
+
+}  // namespace
+
+std::string OpenReport::message() const {
+  std::string text;
+  if (moved_aside) {
+    text = "The conversation database was damaged (" + damage + "). It was moved to " + moved_aside->string() +
+           " and a new, empty database was created.";
+  }
+  if (interrupted_replies > 0) {
+    if (!text.empty()) text += ' ';
+    text += std::to_string(interrupted_replies) +
+            (interrupted_replies == 1 ? " reply was" : " replies were") +
+            " interrupted when the app last closed; kept as stopped.";
+  }
+  return text;
+}
+
+Database::Database(sql::Connection connection, std::unique_ptr<InstanceLock> lock, OpenReport report)
+    : connection_(std::move(connection)), lock_(std::move(lock)), report_(std::move(report)) {}
+
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+Database Database::open(const std::filesystem::path& path, const OpenOptions& options) {
+  OpenReport report;
+  if (options.role == OpenRole::kSecondary) {
+    auto connection = open_secondary(path, options, report);
+    return Database(std::move(connection), nullptr, std::move(report));
+  }
+
+  std::error_code error;
+  if (!path.parent_path().empty() && !fs::is_directory(path.parent_path())) {
+    fs::create_directories(path.parent_path(), error);
+    if (error) {
+      throw StorageError(ErrorKind::kCantOpen, path.filename().string() + ": cannot create the data folder " +
+                                                   path.parent_path().string() + " (" + error.message() + ")");
+    }
+  }
+  auto lock = std::make_unique<InstanceLock>(path);
+  const bool existed = fs::exists(path) && fs::file_size(path, error) > 0;
+  report.created = !existed;
+
+  auto attempt = [&]() -> sql::Connection {
+    try {
+      return open_primary(path, options, report);
+    } catch (const StorageError&) {
+      // A new file that could not be set up (disk full, read-only) is removed:
+      // no half-made database is left behind.
+      if (report.created) remove_new_files(path);
+      throw;
+    }
+  };
+
+  sql::Connection connection = [&]() {
+    try {
+      return attempt();
+    } catch (const StorageError& damaged) {
+      if (damaged.kind() != ErrorKind::kCorrupt || !existed) throw;
+      report.damage = damaged.what();
+      report.moved_aside = move_aside(path);
+      report.created = true;
+      return attempt();
+    }
+  }();
+
+  Database db(std::move(connection), std::move(lock), std::move(report));
+  db.report_.interrupted_replies = MessageStore(db).recover_interrupted();
+  return db;
+}
+
+}  // namespace neox::storage
