@@ -143,8 +143,9 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
     }
   }
   auto lock = std::make_unique<InstanceLock>(path);
-  const bool existed = fs::exists(path) && fs::file_size(path, error) > 0;
-  report.created = !existed;
+  // Only files this open creates are ever removed again.
+  const bool existed = fs::exists(path);
+  report.created = !existed || (fs::is_regular_file(path) && fs::file_size(path, error) == 0);
 
   auto attempt = [&]() -> sql::Connection {
     try {
@@ -152,7 +153,7 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
     } catch (const StorageError&) {
       // A new file that could not be set up (disk full, read-only) is removed:
       // no half-made database is left behind.
-      if (report.created) remove_new_files(path);
+      if (!existed) remove_new_files(path);
       throw;
     }
   };
@@ -165,7 +166,12 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
       report.damage = damaged.what();
       report.moved_aside = move_aside(path);
       report.created = true;
-      return attempt();
+      try {
+        return open_primary(path, options, report);
+      } catch (const StorageError&) {
+        remove_new_files(path);  // the damaged file is safe aside; nothing half-made stays
+        throw;
+      }
     }
   }();
 

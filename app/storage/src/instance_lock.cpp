@@ -19,6 +19,10 @@ InstanceLock::InstanceLock(const std::filesystem::path& database_path) {
   if (fd_ < 0) {
     const int error = errno;
     const std::string folder = database_path.parent_path().string();
+    if ((error == EACCES || error == EPERM) && std::filesystem::exists(lock_path)) {
+      throw StorageError(ErrorKind::kReadOnly, label + ": the lock file " + lock_path.string() +
+                                                   " is read-only (" + std::strerror(error) + "); fix its permissions");
+    }
     if (error == EACCES || error == EROFS || error == EPERM) {
       throw StorageError(ErrorKind::kReadOnly, label + ": the data folder " + folder +
                                                    " is read-only (" + std::strerror(error) +
