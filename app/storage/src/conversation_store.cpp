@@ -9,7 +9,8 @@ namespace neox::storage {
 namespace {
 
 constexpr const char* kColumns =
-    "id, title, title_is_auto, created_ms, updated_ms, pinned, archived, model, system_prompt, chat_template, "
+    "id, title, title_is_auto, created_ms, updated_ms, pinned, archived, model, system_prompt, "
+    "chat_template, "
     "sampling_json, shown_leaf_id";
 
 Conversation read_conversation(const sql::Statement& row) {
@@ -31,7 +32,8 @@ Conversation read_conversation(const sql::Statement& row) {
 
 void require_changed(sql::Connection& connection, int64_t id) {
   if (connection.changes() == 0) {
-    throw StorageError(ErrorKind::kNotFound, connection.label() + ": no conversation with id " + std::to_string(id));
+    throw StorageError(ErrorKind::kNotFound,
+                       connection.label() + ": no conversation with id " + std::to_string(id));
   }
 }
 
@@ -45,7 +47,8 @@ Conversation ConversationStore::create(const ConversationSettings& settings, std
         .prepare(
             "INSERT INTO conversations (title, title_is_auto, created_ms, updated_ms, model, system_prompt, "
             "chat_template, sampling_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind_all(title, title.empty(), now, now, settings.model, settings.system_prompt, settings.chat_template,
+        .bind_all(title, title.empty(), now, now, settings.model, settings.system_prompt,
+                  settings.chat_template,
                   settings.sampling_json.empty() ? std::string("{}") : settings.sampling_json)
         .run();
     Conversation c;
@@ -161,7 +164,8 @@ std::string ConversationStore::title_from_exchange(std::string_view user_text, s
     while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
   }
   title.resize(cut);
-  while (!title.empty() && (title.back() == ' ' || title.back() == ',' || title.back() == ':')) title.pop_back();
+  while (!title.empty() && (title.back() == ' ' || title.back() == ',' || title.back() == ':'))
+    title.pop_back();
   return title + "\u2026";
 }
 
@@ -174,7 +178,10 @@ void ConversationStore::set_pinned(int64_t id, bool pinned) {
 
 void ConversationStore::set_archived(int64_t id, bool archived) {
   db_.write([&] {
-    db_.connection().prepare("UPDATE conversations SET archived = ? WHERE id = ?").bind_all(archived, id).run();
+    db_.connection()
+        .prepare("UPDATE conversations SET archived = ? WHERE id = ?")
+        .bind_all(archived, id)
+        .run();
     require_changed(db_.connection(), id);
   });
 }

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <system_error>
 
+#include "checkpointer.h"
 #include "instance_lock.h"
 #include "neox/storage/message_store.h"
 #include "schema.h"
@@ -14,7 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path sidecar(const fs::path& path, const char* suffix) { return fs::path(path.string() + suffix); }
+fs::path sidecar(const fs::path& path, const char* suffix) {
+  return fs::path(path.string() + suffix);
+}
 
 // Settings every connection needs. journal_mode is persistent in the file and
 // set by the primary; the rest are per connection.
@@ -24,7 +27,10 @@ void configure(sql::Connection& connection, std::chrono::milliseconds busy_timeo
       "PRAGMA foreign_keys = ON;"
       "PRAGMA synchronous = NORMAL;"
       "PRAGMA temp_store = MEMORY;"
-      "PRAGMA cache_size = -16000;");  // 16 MB page cache per connection
+      "PRAGMA cache_size = -16000;"  // 16 MB page cache per connection
+      // The primary's Checkpointer copies the WAL in the background; this
+      // threshold (40 MB of 4 KiB pages) is only the safety net.
+      "PRAGMA wal_autocheckpoint = 10000;");
 }
 
 // "conversations.db.corrupt-20261129-041502" (UTC), unique in the folder.
@@ -35,7 +41,8 @@ fs::path aside_name(const fs::path& path) {
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &utc);
   fs::path candidate = path.string() + ".corrupt-" + stamp;
-  for (int n = 2; fs::exists(candidate); ++n) candidate = path.string() + ".corrupt-" + stamp + "-" + std::to_string(n);
+  for (int n = 2; fs::exists(candidate); ++n)
+    candidate = path.string() + ".corrupt-" + stamp + "-" + std::to_string(n);
   return candidate;
 }
 
@@ -46,9 +53,10 @@ fs::path move_aside(const fs::path& path) {
   std::error_code error;
   fs::rename(path, target, error);
   if (error) {
-    throw StorageError(ErrorKind::kCantOpen, path.filename().string() +
-                                                 ": the database file is damaged and could not be moved aside to " +
-                                                 target.string() + " (" + error.message() + ")");
+    throw StorageError(ErrorKind::kCantOpen,
+                       path.filename().string() +
+                           ": the database file is damaged and could not be moved aside to " +
+                           target.string() + " (" + error.message() + ")");
   }
   if (fs::exists(sidecar(path, "-wal"))) fs::rename(sidecar(path, "-wal"), sidecar(target, "-wal"), error);
   fs::remove(sidecar(path, "-shm"), error);
@@ -64,8 +72,8 @@ void remove_new_files(const fs::path& path) {
 sql::Connection open_primary(const fs::path& path, const OpenOptions& options, OpenReport& report) {
   auto connection = sql::Connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (sqlite3_db_readonly(connection.handle(), "main") == 1) {
-    throw StorageError(ErrorKind::kReadOnly, path.filename().string() + ": the database file " + path.string() +
-                                                 " is read-only; fix its permissions");
+    throw StorageError(ErrorKind::kReadOnly, path.filename().string() + ": the database file " +
+                                                 path.string() + " is read-only; fix its permissions");
   }
   configure(connection, options.busy_timeout);
   // Reading the journal mode reads page 1: a file that is not a database fails here.
@@ -73,15 +81,17 @@ sql::Connection open_primary(const fs::path& path, const OpenOptions& options, O
     auto mode = connection.prepare_uncached("PRAGMA journal_mode = WAL");
     mode.step();
     if (mode.text(0) != "wal") {
-      throw StorageError(ErrorKind::kCantOpen, connection.label() + ": cannot switch the database to WAL mode (got " +
-                                                   mode.text(0) + ")");
+      throw StorageError(
+          ErrorKind::kCantOpen,
+          connection.label() + ": cannot switch the database to WAL mode (got " + mode.text(0) + ")");
     }
   }
   if (options.verify) {
     auto check = connection.prepare_uncached("PRAGMA quick_check(1)");
     check.step();
     const std::string verdict = check.text(0);
-    if (verdict != "ok") throw StorageError(ErrorKind::kCorrupt, connection.label() + ": " + verdict, SQLITE_CORRUPT);
+    if (verdict != "ok")
+      throw StorageError(ErrorKind::kCorrupt, connection.label() + ": " + verdict, SQLITE_CORRUPT);
   }
   report.migrated_from = migrate(connection, Database::kSchemaVersion);
   report.schema_version = Database::kSchemaVersion;
@@ -108,8 +118,8 @@ sql::Connection open_secondary(const fs::path& path, const OpenOptions& options,
 std::string OpenReport::message() const {
   std::string text;
   if (moved_aside) {
-    text = "The conversation database was damaged (" + damage + "). It was moved to " + moved_aside->string() +
-           " and a new, empty database was created.";
+    text = "The conversation database was damaged (" + damage + "). It was moved to " +
+           moved_aside->string() + " and a new, empty database was created.";
   }
   if (interrupted_replies > 0) {
     if (!text.empty()) text += ' ';
@@ -139,7 +149,8 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
     fs::create_directories(path.parent_path(), error);
     if (error) {
       throw StorageError(ErrorKind::kCantOpen, path.filename().string() + ": cannot create the data folder " +
-                                                   path.parent_path().string() + " (" + error.message() + ")");
+                                                   path.parent_path().string() + " (" + error.message() +
+                                                   ")");
     }
   }
   auto lock = std::make_unique<InstanceLock>(path);
@@ -177,6 +188,11 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
 
   Database db(std::move(connection), std::move(lock), std::move(report));
   db.report_.interrupted_replies = MessageStore(db).recover_interrupted();
+  if (options.checkpoint_interval.count() > 0) {
+    db.checkpointer_ = std::make_unique<Checkpointer>(path, options.checkpoint_interval);
+  } else {
+    db.connection_.exec("PRAGMA wal_autocheckpoint = 1000");  // SQLite's default
+  }
   return db;
 }
 

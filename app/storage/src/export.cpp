@@ -91,13 +91,14 @@ code { font-family: ui-monospace, monospace; font-size: 0.9em; }
 )html";
 
 std::string html_article(const Conversation& c, const std::vector<Message>& path) {
-  std::string out = "<article>\n<h1>" + html_escape(c.title.empty() ? "Untitled conversation" : c.title) + "</h1>\n";
+  std::string out =
+      "<article>\n<h1>" + html_escape(c.title.empty() ? "Untitled conversation" : c.title) + "</h1>\n";
   out += "<p class=\"meta\">Created " + html_escape(format_utc(c.created_ms));
   if (!c.settings.model.empty()) out += " \u00b7 Model: " + html_escape(c.settings.model);
   out += "</p>\n";
   if (!c.settings.system_prompt.empty()) {
-    out += "<section class=\"message system\"><h2>System prompt</h2>\n" + message_html(c.settings.system_prompt) +
-           "</section>\n";
+    out += "<section class=\"message system\"><h2>System prompt</h2>\n" +
+           message_html(c.settings.system_prompt) + "</section>\n";
   }
   for (const Message& m : path) {
     out += "<section class=\"message " + std::string(to_string(m.role)) + "\"><h2>" +
@@ -202,11 +203,12 @@ int64_t import_one(Database& db, const json& c, std::string_view source, const s
       .prepare(
           "INSERT INTO conversations (title, title_is_auto, created_ms, updated_ms, pinned, archived, model, "
           "system_prompt, chat_template, sampling_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(field<std::string>(c, "title", source, where), field<bool>(c, "title_is_auto", source, where),
-                field<int64_t>(c, "created_ms", source, where), field<int64_t>(c, "updated_ms", source, where),
-                field<bool>(c, "pinned", source, where), field<bool>(c, "archived", source, where),
-                settings.value("model", std::string()), settings.value("system_prompt", std::string()),
-                settings.value("chat_template", std::string()), settings.value("sampling_json", std::string("{}")))
+      .bind_all(
+          field<std::string>(c, "title", source, where), field<bool>(c, "title_is_auto", source, where),
+          field<int64_t>(c, "created_ms", source, where), field<int64_t>(c, "updated_ms", source, where),
+          field<bool>(c, "pinned", source, where), field<bool>(c, "archived", source, where),
+          settings.value("model", std::string()), settings.value("system_prompt", std::string()),
+          settings.value("chat_template", std::string()), settings.value("sampling_json", std::string("{}")))
       .run();
   const int64_t conversation_id = connection.last_insert_rowid();
 
@@ -281,7 +283,8 @@ std::string_view file_extension(ExportFormat format) {
   return "txt";
 }
 
-std::string export_conversations(Database& db, const std::vector<int64_t>& conversation_ids, ExportFormat format) {
+std::string export_conversations(Database& db, const std::vector<int64_t>& conversation_ids,
+                                 ExportFormat format) {
   return db.read([&] {
     ConversationStore store(db);
     std::vector<Conversation> conversations;

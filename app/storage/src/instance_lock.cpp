@@ -21,15 +21,16 @@ InstanceLock::InstanceLock(const std::filesystem::path& database_path) {
     const std::string folder = database_path.parent_path().string();
     if ((error == EACCES || error == EPERM) && std::filesystem::exists(lock_path)) {
       throw StorageError(ErrorKind::kReadOnly, label + ": the lock file " + lock_path.string() +
-                                                   " is read-only (" + std::strerror(error) + "); fix its permissions");
+                                                   " is read-only (" + std::strerror(error) +
+                                                   "); fix its permissions");
     }
     if (error == EACCES || error == EROFS || error == EPERM) {
-      throw StorageError(ErrorKind::kReadOnly, label + ": the data folder " + folder +
-                                                   " is read-only (" + std::strerror(error) +
+      throw StorageError(ErrorKind::kReadOnly, label + ": the data folder " + folder + " is read-only (" +
+                                                   std::strerror(error) +
                                                    "); choose a writable folder or fix its permissions");
     }
-    throw StorageError(ErrorKind::kCantOpen, label + ": cannot create " + lock_path.string() + " (" +
-                                                 std::strerror(error) + ")");
+    throw StorageError(ErrorKind::kCantOpen,
+                       label + ": cannot create " + lock_path.string() + " (" + std::strerror(error) + ")");
   }
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
@@ -40,11 +41,12 @@ InstanceLock::InstanceLock(const std::filesystem::path& database_path) {
     if (error == EWOULDBLOCK) {
       const std::string pid = got > 0 ? std::string(owner, static_cast<size_t>(got)) : "";
       const std::string who = pid.empty() ? "" : " (process " + pid + ")";
-      throw StorageError(ErrorKind::kLocked, label + ": the database is in use by another running NeoX Studio" +
-                                                 who + "; close it first");
+      throw StorageError(
+          ErrorKind::kLocked,
+          label + ": the database is in use by another running NeoX Studio" + who + "; close it first");
     }
-    throw StorageError(ErrorKind::kCantOpen, label + ": cannot lock " + lock_path.string() + " (" +
-                                                 std::strerror(error) + ")");
+    throw StorageError(ErrorKind::kCantOpen,
+                       label + ": cannot lock " + lock_path.string() + " (" + std::strerror(error) + ")");
   }
   const std::string pid = std::to_string(::getpid());
   if (::ftruncate(fd_, 0) == 0) {

@@ -6,7 +6,7 @@
 
 namespace neox::storage {
 
-#define NEOX_MESSAGE_COLUMNS                                                                                 \
+#define NEOX_MESSAGE_COLUMNS                                                                            \
   "m.id, m.conversation_id, m.parent_id, m.role, m.text, m.status, m.error, m.model, m.prompt_tokens, " \
   "m.completion_tokens, m.ttft_ms, m.tokens_per_second, m.created_ms, m.updated_ms"
 

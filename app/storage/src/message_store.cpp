@@ -22,8 +22,8 @@ void set_shown_leaf(sql::Connection& connection, int64_t conversation_id, int64_
 
 // Messages whose parent is parent_id (0: the roots), oldest first.
 std::vector<int64_t> child_ids(sql::Connection& connection, int64_t conversation_id, int64_t parent_id) {
-  auto rows = connection.prepare(
-      "SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS ? ORDER BY id");
+  auto rows =
+      connection.prepare("SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS ? ORDER BY id");
   rows.bind(1, conversation_id).bind_id_or_null(2, parent_id);
   std::vector<int64_t> ids;
   while (rows.step()) ids.push_back(rows.int64(0));
@@ -53,9 +53,9 @@ Message MessageStore::add(int64_t conversation_id, int64_t parent_id, Role role,
       parent.bind(1, parent_id);
       if (!parent.step()) throw StorageError(ErrorKind::kInvalidArgument, no_message(connection, parent_id));
       if (parent.int64(0) != conversation_id) {
-        throw StorageError(ErrorKind::kInvalidArgument, connection.label() + ": message " +
-                                                            std::to_string(parent_id) + " is not in conversation " +
-                                                            std::to_string(conversation_id));
+        throw StorageError(ErrorKind::kInvalidArgument,
+                           connection.label() + ": message " + std::to_string(parent_id) +
+                               " is not in conversation " + std::to_string(conversation_id));
       }
     } else {
       auto exists = connection.prepare("SELECT 1 FROM conversations WHERE id = ?");
@@ -68,7 +68,8 @@ Message MessageStore::add(int64_t conversation_id, int64_t parent_id, Role role,
     const int64_t now = now_ms();
     connection
         .prepare(
-            "INSERT INTO messages (conversation_id, parent_id, role, text, status, error, model, prompt_tokens, "
+            "INSERT INTO messages (conversation_id, parent_id, role, text, status, error, model, "
+            "prompt_tokens, "
             "completion_tokens, ttft_ms, tokens_per_second, created_ms, updated_ms) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, conversation_id)
@@ -123,7 +124,8 @@ std::vector<Message> MessageStore::path_to(int64_t message_id) {
         "  SELECT ?, 0"
         "  UNION ALL SELECT m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.id"
         "  WHERE m.parent_id IS NOT NULL) "
-        "SELECT " NEOX_MESSAGE_COLUMNS " FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC");
+        "SELECT " NEOX_MESSAGE_COLUMNS
+        " FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC");
     rows.bind(1, message_id);
     std::vector<Message> path;
     while (rows.step()) path.push_back(read_message(rows));
@@ -147,8 +149,8 @@ std::vector<Message> MessageStore::shown_path(int64_t conversation_id) {
 
 std::vector<Message> MessageStore::all(int64_t conversation_id) {
   return db_.read([&] {
-    auto rows = db_.connection().prepare(
-        "SELECT " NEOX_MESSAGE_COLUMNS " FROM messages m WHERE m.conversation_id = ? ORDER BY m.id");
+    auto rows = db_.connection().prepare("SELECT " NEOX_MESSAGE_COLUMNS
+                                         " FROM messages m WHERE m.conversation_id = ? ORDER BY m.id");
     rows.bind(1, conversation_id);
     std::vector<Message> result;
     while (rows.step()) result.push_back(read_message(rows));
@@ -158,8 +160,8 @@ std::vector<Message> MessageStore::all(int64_t conversation_id) {
 
 std::vector<Message> MessageStore::children(int64_t message_id) {
   return db_.read([&] {
-    auto rows = db_.connection().prepare(
-        "SELECT " NEOX_MESSAGE_COLUMNS " FROM messages m WHERE m.parent_id = ? ORDER BY m.id");
+    auto rows = db_.connection().prepare("SELECT " NEOX_MESSAGE_COLUMNS
+                                         " FROM messages m WHERE m.parent_id = ? ORDER BY m.id");
     rows.bind(1, message_id);
     std::vector<Message> result;
     while (rows.step()) result.push_back(read_message(rows));
@@ -172,7 +174,8 @@ Siblings MessageStore::siblings(int64_t message_id) {
     const Message m = get(message_id);
     Siblings result;
     result.ids = child_ids(db_.connection(), m.conversation_id, m.parent_id);
-    result.index = static_cast<size_t>(std::find(result.ids.begin(), result.ids.end(), message_id) - result.ids.begin());
+    result.index =
+        static_cast<size_t>(std::find(result.ids.begin(), result.ids.end(), message_id) - result.ids.begin());
     return result;
   });
 }
@@ -238,7 +241,8 @@ void MessageStore::set_text(int64_t message_id, std::string_view text) {
         .prepare("UPDATE messages SET text = ?, updated_ms = ? WHERE id = ?")
         .bind_all(text, now_ms(), message_id)
         .run();
-    if (db_.connection().changes() == 0) throw StorageError(ErrorKind::kNotFound, no_message(db_.connection(), message_id));
+    if (db_.connection().changes() == 0)
+      throw StorageError(ErrorKind::kNotFound, no_message(db_.connection(), message_id));
   });
 }
 
@@ -256,8 +260,8 @@ void MessageStore::update_reply(int64_t message_id, std::string_view text) {
         .bind_all(text, now_ms(), message_id)
         .run();
     if (db_.connection().changes() == 0) {
-      throw StorageError(ErrorKind::kInvalidArgument,
-                         db_.connection().label() + ": message " + std::to_string(message_id) + " is not streaming");
+      throw StorageError(ErrorKind::kInvalidArgument, db_.connection().label() + ": message " +
+                                                          std::to_string(message_id) + " is not streaming");
     }
   });
 }
@@ -274,9 +278,12 @@ void MessageStore::finish_reply(int64_t message_id, std::string_view text, Messa
         .bind_all(text, to_string(status), error, stats.prompt_tokens, stats.completion_tokens,
                   stats.time_to_first_token_ms, stats.tokens_per_second, now, message_id)
         .run();
-    if (connection.changes() == 0) throw StorageError(ErrorKind::kNotFound, no_message(connection, message_id));
+    if (connection.changes() == 0)
+      throw StorageError(ErrorKind::kNotFound, no_message(connection, message_id));
     connection
-        .prepare("UPDATE conversations SET updated_ms = ? WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)")
+        .prepare(
+            "UPDATE conversations SET updated_ms = ? WHERE id = (SELECT conversation_id FROM messages WHERE "
+            "id = ?)")
         .bind_all(now, message_id)
         .run();
   });

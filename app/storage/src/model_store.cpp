@@ -5,8 +5,9 @@
 namespace neox::storage {
 namespace {
 
-#define NEOX_MODEL_COLUMNS                                                                                    \
-  "id, path, display_name, format, architecture, parameter_count, quantization, size_bytes, sha256, source_url, " \
+#define NEOX_MODEL_COLUMNS                                                                            \
+  "id, path, display_name, format, architecture, parameter_count, quantization, size_bytes, sha256, " \
+  "source_url, "                                                                                      \
   "license, added_ms, last_used_ms, default_settings_json"
 
 ModelRecord read_model(const sql::Statement& row) {
@@ -46,7 +47,8 @@ ModelRecord ModelStore::upsert(const ModelRecord& model) {
             "INSERT INTO models (path, display_name, format, architecture, parameter_count, quantization, "
             "size_bytes, sha256, source_url, license, added_ms, default_settings_json) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
-            "display_name = excluded.display_name, format = excluded.format, architecture = excluded.architecture, "
+            "display_name = excluded.display_name, format = excluded.format, architecture = "
+            "excluded.architecture, "
             "parameter_count = excluded.parameter_count, quantization = excluded.quantization, "
             "size_bytes = excluded.size_bytes, sha256 = excluded.sha256, source_url = excluded.source_url, "
             "license = excluded.license")

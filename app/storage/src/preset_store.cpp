@@ -28,7 +28,8 @@ std::vector<FewShotExample> examples_from_json(sql::Connection& connection, cons
 
 // Names are unique per table; a clear message beats a constraint error.
 void require_free_name(sql::Connection& connection, const char* sql, std::string_view name, int64_t own_id) {
-  if (name.empty()) throw StorageError(ErrorKind::kInvalidArgument, connection.label() + ": a preset needs a name");
+  if (name.empty())
+    throw StorageError(ErrorKind::kInvalidArgument, connection.label() + ": a preset needs a name");
   auto row = connection.prepare(sql);
   row.bind_all(name, own_id);
   if (row.step()) {
@@ -39,7 +40,8 @@ void require_free_name(sql::Connection& connection, const char* sql, std::string
 
 void require_changed(sql::Connection& connection, int64_t id) {
   if (connection.changes() == 0) {
-    throw StorageError(ErrorKind::kNotFound, connection.label() + ": no preset with id " + std::to_string(id));
+    throw StorageError(ErrorKind::kNotFound,
+                       connection.label() + ": no preset with id " + std::to_string(id));
   }
 }
 
@@ -86,7 +88,8 @@ std::vector<PromptPreset> PresetStore::prompts() {
     auto rows = db_.connection().prepare(
         "SELECT id, name, text, created_ms, updated_ms FROM prompt_presets ORDER BY name COLLATE NOCASE, id");
     std::vector<PromptPreset> result;
-    while (rows.step()) result.push_back({rows.int64(0), rows.text(1), rows.text(2), rows.int64(3), rows.int64(4)});
+    while (rows.step())
+      result.push_back({rows.int64(0), rows.text(1), rows.text(2), rows.int64(3), rows.int64(4)});
     return result;
   });
 }
@@ -104,14 +107,16 @@ FewShotPreset PresetStore::add_few_shot(std::string_view name, const std::vector
     require_free_name(connection, kFewShotNameTaken, name, 0);
     const int64_t now = now_ms();
     connection
-        .prepare("INSERT INTO few_shot_presets (name, examples_json, created_ms, updated_ms) VALUES (?, ?, ?, ?)")
+        .prepare(
+            "INSERT INTO few_shot_presets (name, examples_json, created_ms, updated_ms) VALUES (?, ?, ?, ?)")
         .bind_all(name, examples_to_json(examples), now, now)
         .run();
     return FewShotPreset{connection.last_insert_rowid(), std::string(name), examples, now, now};
   });
 }
 
-void PresetStore::update_few_shot(int64_t id, std::string_view name, const std::vector<FewShotExample>& examples) {
+void PresetStore::update_few_shot(int64_t id, std::string_view name,
+                                  const std::vector<FewShotExample>& examples) {
   db_.write([&] {
     auto& connection = db_.connection();
     require_free_name(connection, kFewShotNameTaken, name, id);
@@ -128,15 +133,16 @@ std::optional<FewShotPreset> PresetStore::find_few_shot(int64_t id) {
         "SELECT id, name, examples_json, created_ms, updated_ms FROM few_shot_presets WHERE id = ?");
     row.bind(1, id);
     if (!row.step()) return std::nullopt;
-    return FewShotPreset{row.int64(0), row.text(1), examples_from_json(db_.connection(), row.text(2)), row.int64(3),
-                         row.int64(4)};
+    return FewShotPreset{row.int64(0), row.text(1), examples_from_json(db_.connection(), row.text(2)),
+                         row.int64(3), row.int64(4)};
   });
 }
 
 std::vector<FewShotPreset> PresetStore::few_shots() {
   return db_.read([&] {
     auto rows = db_.connection().prepare(
-        "SELECT id, name, examples_json, created_ms, updated_ms FROM few_shot_presets ORDER BY name COLLATE NOCASE, id");
+        "SELECT id, name, examples_json, created_ms, updated_ms FROM few_shot_presets ORDER BY name COLLATE "
+        "NOCASE, id");
     std::vector<FewShotPreset> result;
     while (rows.step()) {
       result.push_back({rows.int64(0), rows.text(1), examples_from_json(db_.connection(), rows.text(2)),

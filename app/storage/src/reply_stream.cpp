@@ -2,8 +2,8 @@
 
 namespace neox::storage {
 
-ReplyStream::ReplyStream(MessageStore& messages, int64_t conversation_id, int64_t parent_id, std::string_view model,
-                         std::chrono::milliseconds flush_interval)
+ReplyStream::ReplyStream(MessageStore& messages, int64_t conversation_id, int64_t parent_id,
+                         std::string_view model, std::chrono::milliseconds flush_interval)
     : messages_(messages),
       message_id_(messages.begin_reply(conversation_id, parent_id, model)),
       flush_interval_(flush_interval),
@@ -30,9 +30,13 @@ void ReplyStream::flush() {
   last_flush_ = std::chrono::steady_clock::now();
 }
 
-void ReplyStream::finish(const MessageStats& stats) { end(MessageStatus::kComplete, stats, {}); }
+void ReplyStream::finish(const MessageStats& stats) {
+  end(MessageStatus::kComplete, stats, {});
+}
 
-void ReplyStream::stop(const MessageStats& stats) { end(MessageStatus::kStopped, stats, {}); }
+void ReplyStream::stop(const MessageStats& stats) {
+  end(MessageStatus::kStopped, stats, {});
+}
 
 void ReplyStream::fail(std::string_view reason, const MessageStats& stats) {
   end(MessageStatus::kFailed, stats, reason);

@@ -139,9 +139,10 @@ int migrate(sql::Connection& connection, int target) {
   sql::Transaction transaction(connection, sql::Transaction::Mode::kImmediate);
   const int found = schema_version(connection);
   if (found > static_cast<int>(kSteps.size())) {
-    throw StorageError(ErrorKind::kTooNew, connection.label() + ": the database was written by a newer NeoX Studio (schema " +
-                                               std::to_string(found) + ", this version knows up to " +
-                                               std::to_string(kSteps.size()) + "); update the app to open it");
+    throw StorageError(ErrorKind::kTooNew,
+                       connection.label() + ": the database was written by a newer NeoX Studio (schema " +
+                           std::to_string(found) + ", this version knows up to " +
+                           std::to_string(kSteps.size()) + "); update the app to open it");
   }
   for (int version = found + 1; version <= target; ++version) connection.exec(kSteps[version - 1]);
   transaction.commit();

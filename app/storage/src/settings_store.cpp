@@ -19,7 +19,9 @@ std::string SettingsStore::get_or(std::string_view key, std::string_view fallbac
 void SettingsStore::set(std::string_view key, std::string_view value) {
   db_.write([&] {
     db_.connection()
-        .prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .prepare(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+            "excluded.value")
         .bind_all(key, value)
         .run();
   });

@@ -83,9 +83,13 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+int64_t Statement::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+double Statement::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
 
 std::string Statement::text(int column) const {
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -93,9 +97,13 @@ std::string Statement::text(int column) const {
   return data ? std::string(data, static_cast<size_t>(size)) : std::string();
 }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
-int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+int Statement::column_count() const {
+  return sqlite3_column_count(stmt_);
+}
 
 // ---- Connection ----
 
@@ -112,7 +120,9 @@ Connection Connection::open(const std::filesystem::path& path, int flags) {
 }
 
 Connection::Connection(Connection&& other) noexcept
-    : db_(other.db_), path_(std::move(other.path_)), busy_timeout_(other.busy_timeout_),
+    : db_(other.db_),
+      path_(std::move(other.path_)),
+      busy_timeout_(other.busy_timeout_),
       cache_(std::move(other.cache_)) {
   other.db_ = nullptr;
   other.cache_.clear();
@@ -131,7 +141,9 @@ Connection& Connection::operator=(Connection&& other) noexcept {
   return *this;
 }
 
-Connection::~Connection() { close(); }
+Connection::~Connection() {
+  close();
+}
 
 void Connection::close() noexcept {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
@@ -164,18 +176,26 @@ Statement Connection::prepare_uncached(const char* sql) const {
   return Statement(this, stmt, true);
 }
 
-int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int64_t Connection::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
-int Connection::changes() const { return sqlite3_changes(db_); }
+int Connection::changes() const {
+  return sqlite3_changes(db_);
+}
 
-bool Connection::in_transaction() const { return db_ && sqlite3_get_autocommit(db_) == 0; }
+bool Connection::in_transaction() const {
+  return db_ && sqlite3_get_autocommit(db_) == 0;
+}
 
 void Connection::set_busy_timeout(std::chrono::milliseconds timeout) {
   busy_timeout_ = timeout;
   if (db_) sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
 }
 
-std::string Connection::label() const { return path_.filename().string(); }
+std::string Connection::label() const {
+  return path_.filename().string();
+}
 
 void Connection::fail(int rc, std::string_view doing) const {
   const ErrorKind kind = error_kind_for_sqlite(rc);
@@ -233,7 +253,8 @@ Transaction::Transaction(Connection& connection, Mode mode) : connection_(connec
 }
 
 Transaction::~Transaction() {
-  if (open_ && connection_.in_transaction()) sqlite3_exec(connection_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (open_ && connection_.in_transaction())
+    sqlite3_exec(connection_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {

@@ -82,7 +82,8 @@ TEST_F(CatalogStoreTest, SettingsKeyValue) {
   settings.set("window", R"({"w":1200,"h":800})");
   settings.set("theme", "solarized");
   EXPECT_EQ(settings.get("theme"), "solarized");
-  EXPECT_EQ(settings.all(), (std::map<std::string, std::string>{{"theme", "solarized"}, {"window", R"({"w":1200,"h":800})"}}));
+  EXPECT_EQ(settings.all(), (std::map<std::string, std::string>{{"theme", "solarized"},
+                                                                {"window", R"({"w":1200,"h":800})"}}));
   settings.remove("theme");
   EXPECT_FALSE(settings.get("theme"));
   settings.set("empty", "");

@@ -38,7 +38,8 @@ TEST_F(ConcurrencyTest, ReaderAndWriterThreadsNeverSeeBusy) {
         try {
           const int64_t target = round % 10 == 0 ? conversations.create().id : conversation;
           const int64_t user_parent = target == conversation ? parent : 0;
-          const auto user = messages.add(target, user_parent, Role::kUser, "question " + std::to_string(round));
+          const auto user =
+              messages.add(target, user_parent, Role::kUser, "question " + std::to_string(round));
           ReplyStream reply(messages, target, user.id, "m", std::chrono::milliseconds(0));
           for (int k = 0; k < 30; ++k) reply.append("token" + std::to_string(k) + " ");
           reply.finish({1, 30, 2, 3});
@@ -80,7 +81,8 @@ TEST_F(ConcurrencyTest, ReaderAndWriterThreadsNeverSeeBusy) {
   EXPECT_EQ(reader_errors, 0) << first_error;
   EXPECT_EQ(replies, 60);
   EXPECT_GT(reads, 10);
-  EXPECT_EQ(MessageStore(ui).shown_path(conversation).size(), 108u);  // 54 exchanges in the shared conversation
+  EXPECT_EQ(MessageStore(ui).shown_path(conversation).size(),
+            108u);  // 54 exchanges in the shared conversation
 }
 
 // Two writers at once (the worker streaming, the UI renaming and pinning):

@@ -1,7 +1,8 @@
 // Conversations: create, rename, auto-title, pin, archive, delete, list order, settings.
+#include "neox/storage/conversation_store.h"
+
 #include <thread>
 
-#include "neox/storage/conversation_store.h"
 #include "neox/storage/message_store.h"
 #include "storage_test_util.h"
 
@@ -49,7 +50,8 @@ TEST_F(ConversationStoreTest, MissingConversationIsNotFound) {
     FAIL();
   } catch (const StorageError& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kNotFound);
-    EXPECT_NE(std::string(error.what()).find("conversations.db: no conversation with id 42"), std::string::npos);
+    EXPECT_NE(std::string(error.what()).find("conversations.db: no conversation with id 42"),
+              std::string::npos);
   }
   EXPECT_THROW(store.rename(42, "x"), StorageError);
   EXPECT_THROW(store.set_pinned(42, true), StorageError);
@@ -120,7 +122,8 @@ TEST_F(ConversationStoreTest, TitleFromExchange) {
   EXPECT_EQ(S::title_from_exchange("hello there", "hi"), "hello there");
   EXPECT_EQ(S::title_from_exchange("\n\n  > quoted  line \nsecond", ""), "quoted line");
   EXPECT_EQ(S::title_from_exchange("```python\nprint(1)\n```", ""), "print(1)");
-  EXPECT_EQ(S::title_from_exchange("", "The reply, when there is no prompt"), "The reply, when there is no prompt");
+  EXPECT_EQ(S::title_from_exchange("", "The reply, when there is no prompt"),
+            "The reply, when there is no prompt");
   EXPECT_EQ(S::title_from_exchange("   ", "  "), "");
   const std::string long_prompt =
       "Please write a detailed comparison of the memory bandwidth of every GPU generation since 2010";
@@ -150,12 +153,15 @@ TEST_F(ConversationStoreTest, RemoveDeletesEveryMessageAndItsSearchEntries) {
   messages.add(keep, 0, Role::kUser, "kept text");
   int64_t parent = 0;
   // A long chain: deleting it must not hit SQLite's trigger depth limit (1000).
-  for (int i = 0; i < 1500; ++i) parent = messages.add(gone, parent, i % 2 ? Role::kAssistant : Role::kUser, "gone text").id;
+  for (int i = 0; i < 1500; ++i)
+    parent = messages.add(gone, parent, i % 2 ? Role::kAssistant : Role::kUser, "gone text").id;
   store.remove(gone);
   EXPECT_FALSE(store.find(gone));
   EXPECT_EQ(testing::query_int(*db_, "SELECT count(*) FROM messages"), 1);
   EXPECT_EQ(testing::query_int(*db_, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'gone'"), 0);
-  EXPECT_EQ(testing::query_int(*db_, "SELECT count(*) FROM conversations_fts WHERE conversations_fts MATCH 'gone'"), 0);
+  EXPECT_EQ(
+      testing::query_int(*db_, "SELECT count(*) FROM conversations_fts WHERE conversations_fts MATCH 'gone'"),
+      0);
   EXPECT_EQ(messages.shown_path(keep).size(), 1u);
   EXPECT_EQ(testing::query_text(*db_, "PRAGMA integrity_check"), "ok");
 }

@@ -81,7 +81,8 @@ TEST_F(CrashTest, KilledWriterNeverLosesACommittedMessage) {
     kill(child.pid, SIGKILL);
     int status = 0;
     waitpid(child.pid, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the child died on its own: " << status;
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << "the child died on its own: " << status;
     for (;;) {  // the rest of the pipe, up to EOF
       char buffer[65536];
       const ssize_t got = read(child.out, buffer, sizeof(buffer));
@@ -126,7 +127,8 @@ TEST_F(CrashTest, KilledWriterNeverLosesACommittedMessage) {
         ASSERT_NE(m->status, MessageStatus::kFailed);
       }
     }
-    if (last_partial != 0 && messages.get(last_partial).status == MessageStatus::kStopped) ++caught_mid_stream;
+    if (last_partial != 0 && messages.get(last_partial).status == MessageStatus::kStopped)
+      ++caught_mid_stream;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("crash test: %d rounds, %zu messages checked, %d replies killed mid-stream, %.1f s\n", kRounds,

@@ -143,7 +143,8 @@ TEST_F(DatabaseTest, TruncatedDatabaseIsMovedAside) {
     for (int c = 0; c < 20; ++c) {
       const int64_t id = conversations.create({}, "conversation " + std::to_string(c)).id;
       int64_t parent = 0;
-      for (int m = 0; m < 10; ++m) parent = messages.add(id, parent, Role::kUser, text + std::to_string(m)).id;
+      for (int m = 0; m < 10; ++m)
+        parent = messages.add(id, parent, Role::kUser, text + std::to_string(m)).id;
     }
   }  // the last close checkpoints the WAL into the file
   ASSERT_FALSE(fs::exists(db_path_.string() + "-wal"));
@@ -209,7 +210,8 @@ ChildOutcome run_unprivileged(Fn fn) {
   std::string reply;
   char buffer[512];
   ssize_t got;
-  while ((got = read(pipe_fds[0], buffer, sizeof(buffer))) > 0) reply.append(buffer, static_cast<size_t>(got));
+  while ((got = read(pipe_fds[0], buffer, sizeof(buffer))) > 0)
+    reply.append(buffer, static_cast<size_t>(got));
   close(pipe_fds[0]);
   int status = 0;
   waitpid(child, &status, 0);
@@ -261,7 +263,8 @@ TEST_F(DatabaseTest, DiskFullIsAClearErrorAndTheDatabaseStaysUsable) {
   const int64_t pages = query_int(db, "PRAGMA page_count");
   // PRAGMA takes no bound parameters; the number is ours, not user input.
   auto set_limit = [&](int64_t limit) {
-    auto pragma = db.connection().prepare_uncached(("PRAGMA max_page_count = " + std::to_string(limit)).c_str());
+    auto pragma =
+        db.connection().prepare_uncached(("PRAGMA max_page_count = " + std::to_string(limit)).c_str());
     pragma.step();
     EXPECT_EQ(pragma.int64(0), limit);
   };
@@ -286,7 +289,8 @@ TEST_F(DatabaseTest, DiskFullIsAClearErrorAndTheDatabaseStaysUsable) {
 
 TEST_F(DatabaseTest, LockHeldPastTheBusyTimeoutIsAClearBusyError) {
   auto primary = Database::open(db_path_);
-  auto worker = Database::open(db_path_, {.role = OpenRole::kSecondary, .busy_timeout = std::chrono::milliseconds(200)});
+  auto worker = Database::open(
+      db_path_, {.role = OpenRole::kSecondary, .busy_timeout = std::chrono::milliseconds(200)});
   const int64_t id = ConversationStore(primary).create().id;
   primary.connection().exec("BEGIN IMMEDIATE");
   const auto start = std::chrono::steady_clock::now();
@@ -295,7 +299,8 @@ TEST_F(DatabaseTest, LockHeldPastTheBusyTimeoutIsAClearBusyError) {
     FAIL();
   } catch (const StorageError& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kBusy);
-    EXPECT_NE(std::string(error.what()).find("locked by another connection"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("locked by another connection"), std::string::npos)
+        << error.what();
   }
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(190));
   primary.connection().exec("COMMIT");
@@ -318,6 +323,34 @@ TEST_F(DatabaseTest, FailedNewDatabaseLeavesNoFiles) {
   EXPECT_TRUE(fs::is_directory(db_path_));
   EXPECT_FALSE(fs::exists(db_path_.string() + "-wal"));
   EXPECT_FALSE(fs::exists(db_path_.string() + "-shm"));
+}
+
+// The primary's background thread copies the WAL into the database file, so
+// writers do not; without it the WAL keeps the data until SQLite's threshold.
+TEST_F(DatabaseTest, BackgroundCheckpointCopiesTheWalIntoTheFile) {
+  auto fill = [](Database& db) {
+    ConversationStore conversations(db);
+    MessageStore messages(db);
+    const int64_t id = conversations.create().id;
+    // One transaction of ~300 pages: under SQLite's own threshold (1000
+    // frames), so only our thread checkpoints it.
+    db.write([&] {
+      for (int i = 0; i < 120; ++i) messages.add(id, 0, Role::kUser, std::string(4000, 'a' + i % 26));
+    });
+  };
+  {
+    auto db = Database::open(folder_ / "manual.db", {.checkpoint_interval = std::chrono::milliseconds(0)});
+    fill(db);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    EXPECT_LT(fs::file_size(folder_ / "manual.db"), 300000u) << "no checkpoint yet: the data is in the WAL";
+  }
+  auto db = Database::open(db_path_, {.checkpoint_interval = std::chrono::milliseconds(20)});
+  fill(db);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (fs::file_size(db_path_) < 480000u && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(fs::file_size(db_path_), 480000u) << "the checkpointer copied the WAL into the file";
 }
 
 TEST_F(DatabaseTest, WriteRollsBackWhenTheCallbackThrows) {

@@ -1,8 +1,9 @@
 // Export as Markdown, HTML and JSON; JSON imports back to the identical export.
+#include "neox/storage/export.h"
+
 #include <nlohmann/json.hpp>
 
 #include "neox/storage/conversation_store.h"
-#include "neox/storage/export.h"
 #include "neox/storage/message_store.h"
 #include "neox/storage/reply_stream.h"
 #include "storage_test_util.h"
@@ -25,9 +26,10 @@ class ExportTest : public testing::TempFolderTest {
     meta.model = "pythia-1b";
     meta.stats = {17, 42, 85.25, 31.5};
     messages.add(code_, q.id, Role::kAssistant, "Old answer", meta);
-    messages.add(code_, q.id, Role::kAssistant,
-                 "Like this:\n\n```cpp\nstd::cout << \"<b>\" << '&' << std::endl;\n```\n\nThen **build**.\nDone.",
-                 meta);
+    messages.add(
+        code_, q.id, Role::kAssistant,
+        "Like this:\n\n```cpp\nstd::cout << \"<b>\" << '&' << std::endl;\n```\n\nThen **build**.\nDone.",
+        meta);
     const int64_t stopped = messages.begin_reply(code_, q.id, "pythia-1b");
     messages.finish_reply(stopped, "Half", MessageStatus::kStopped, {});
     messages.show(messages.siblings(stopped).ids[1]);  // show the code answer
@@ -53,7 +55,8 @@ TEST_F(ExportTest, MarkdownShowsTheShownBranch) {
   EXPECT_NE(md.find("- Model: /models/pythia-1b.gguf"), std::string::npos);
   EXPECT_NE(md.find("  > You are <careful> & brief."), std::string::npos);
   EXPECT_NE(md.find("## User\n\nHow do I print `<b>` & \"quotes\"?\n"), std::string::npos) << md;
-  EXPECT_NE(md.find("## Assistant \u00b7 pythia-1b\n\nLike this:\n\n```cpp\nstd::cout"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Assistant \u00b7 pythia-1b\n\nLike this:\n\n```cpp\nstd::cout"), std::string::npos)
+      << md;
   EXPECT_EQ(md.find("Old answer"), std::string::npos) << "only the shown branch";
   EXPECT_EQ(md.find("Half"), std::string::npos);
   const std::string failed = export_conversations(*db_, {second_}, ExportFormat::kMarkdown);
@@ -70,8 +73,10 @@ TEST_F(ExportTest, HtmlIsSelfContainedEscapedAndKeepsCodeBlocks) {
   EXPECT_EQ(html.find("href="), std::string::npos);
   EXPECT_NE(html.find("<title>Print &lt;html&gt; in C++</title>"), std::string::npos);
   EXPECT_NE(html.find("<h1>Print &lt;html&gt; in C++</h1>"), std::string::npos);
-  EXPECT_NE(html.find("How do I print <code>&lt;b&gt;</code> &amp; &quot;quotes&quot;?"), std::string::npos) << html;
-  EXPECT_NE(html.find("<pre><code class=\"language-cpp\">std::cout &lt;&lt; &quot;&lt;b&gt;&quot; &lt;&lt; &#39;&amp;&#39; "
+  EXPECT_NE(html.find("How do I print <code>&lt;b&gt;</code> &amp; &quot;quotes&quot;?"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<pre><code class=\"language-cpp\">std::cout &lt;&lt; &quot;&lt;b&gt;&quot; &lt;&lt; "
+                      "&#39;&amp;&#39; "
                       "&lt;&lt; std::endl;\n</code></pre>"),
             std::string::npos)
       << html;
@@ -91,7 +96,8 @@ TEST_F(ExportTest, ExportAllCoversEveryConversationInListOrder) {
   ASSERT_NE(second, std::string::npos);
   EXPECT_LT(first, second) << "pinned first";
   EXPECT_NE(md.find("\n---\n"), std::string::npos);
-  EXPECT_EQ(export_all_conversations(*db_, ExportFormat::kMarkdown, false).find("Untitled"), std::string::npos);
+  EXPECT_EQ(export_all_conversations(*db_, ExportFormat::kMarkdown, false).find("Untitled"),
+            std::string::npos);
   const std::string html = export_all_conversations(*db_, ExportFormat::kHtml);
   EXPECT_NE(html.find("<title>NeoX Studio conversations</title>"), std::string::npos);
   EXPECT_EQ(file_extension(ExportFormat::kHtml), "html");
@@ -142,7 +148,8 @@ TEST_F(ExportTest, JsonRoundTripIsIdentical) {
   imported.shown_leaf_id = id_map[imported.shown_leaf_id];
   EXPECT_EQ(imported, original);
   // Importing into the same database adds copies; exporting those gives the same text again.
-  const auto again = import_conversations_json(*db_, export_conversations(*db_, {code_}, ExportFormat::kJson), "x");
+  const auto again =
+      import_conversations_json(*db_, export_conversations(*db_, {code_}, ExportFormat::kJson), "x");
   EXPECT_EQ(export_conversations(*db_, again, ExportFormat::kJson),
             export_conversations(*db_, {code_}, ExportFormat::kJson));
 }

@@ -1,7 +1,8 @@
 // The message tree: branches, siblings ("2/3"), the shown branch, streaming
 // replies and their recovery after a crash.
-#include "neox/storage/conversation_store.h"
 #include "neox/storage/message_store.h"
+
+#include "neox/storage/conversation_store.h"
 #include "neox/storage/reply_stream.h"
 #include "storage_test_util.h"
 
@@ -34,7 +35,8 @@ TEST_F(MessageStoreTest, AddStoresEveryFieldAndShowsTheMessage) {
   MessageMeta meta;
   meta.model = "pythia-70m";
   meta.stats = {12, 34, 56.5, 78.25};
-  const Message user = messages.add(conversation_, 0, Role::kUser, "hello \"world\" 'quoted' \xF0\x9F\x98\x80");
+  const Message user =
+      messages.add(conversation_, 0, Role::kUser, "hello \"world\" 'quoted' \xF0\x9F\x98\x80");
   const Message reply = messages.add(conversation_, user.id, Role::kAssistant, "hi", meta);
   EXPECT_EQ(messages.get(user.id), user);
   EXPECT_EQ(messages.get(reply.id), reply);

@@ -1,8 +1,9 @@
 // Full-text search: hits in titles and messages with highlighted snippets,
 // kept in sync by triggers, and safe with anything a user can type.
+#include "neox/storage/search.h"
+
 #include "neox/storage/conversation_store.h"
 #include "neox/storage/message_store.h"
-#include "neox/storage/search.h"
 #include "storage_test_util.h"
 
 namespace neox::storage {
@@ -17,9 +18,10 @@ class SearchTest : public testing::TempFolderTest {
     MessageStore messages(*db_);
     rust_ = conversations.create({}, "Rust borrow checker").id;
     const auto q = messages.add(rust_, 0, Role::kUser, "Why does the borrow checker reject this loop?");
-    answer_ = messages.add(rust_, q.id, Role::kAssistant,
-                           "Because `v` is borrowed mutably while an immutable reference is alive. "
-                           "Clone the value or restructure the loop.")
+    answer_ = messages
+                  .add(rust_, q.id, Role::kAssistant,
+                       "Because `v` is borrowed mutably while an immutable reference is alive. "
+                       "Clone the value or restructure the loop.")
                   .id;
     cooking_ = conversations.create({}, "Pancakes").id;
     messages.add(cooking_, 0, Role::kUser, "A recipe for crêpes <b>without</b> eggs & milk?");
@@ -38,7 +40,9 @@ TEST_F(SearchTest, FindsTitlesAndMessagesWithSnippets) {
   ASSERT_EQ(hits.size(), 3u);
   EXPECT_EQ(hits[0].message_id, 0) << "title hits come first";
   EXPECT_EQ(hits[0].conversation_id, rust_);
-  EXPECT_EQ(hits[0].snippet, "Rust \x02" "borrow\x03 checker");
+  EXPECT_EQ(hits[0].snippet,
+            "Rust \x02"
+            "borrow\x03 checker");
   EXPECT_EQ(snippet_html(hits[0].snippet), "Rust <b>borrow</b> checker");
   EXPECT_EQ(snippet_plain(hits[0].snippet), "Rust borrow checker");
   for (size_t i = 1; i < hits.size(); ++i) {
@@ -67,11 +71,39 @@ TEST_F(SearchTest, AccentsAndHtmlInSnippetsAreSafe) {
 // Whatever is typed is searched for as text: no FTS syntax error ever reaches the user.
 TEST_F(SearchTest, UserQueriesNeverRaiseSyntaxErrors) {
   ConversationSearch search(*db_);
-  const std::vector<std::string> hostile = {
-      "\"", "\"\"", "\"borrow", "AND(", "borrow AND(", "OR", "NOT", "NEAR(borrow checker", "borrow)",
-      "(", ")", "*", "borrow*", "^borrow", "title:borrow", "text:borrow", "-", "+", "{borrow}", "a:b:c",
-      "'; DROP TABLE messages; --", "\\", "borrow\"checker", "\x01\x02\x03", "\xff\xfe", "", "   ", "NEAR",
-      "borrow NOT checker", "col1 : x", "\"\" AND \"\"", "🙂", "%_%"};
+  const std::vector<std::string> hostile = {"\"",
+                                            "\"\"",
+                                            "\"borrow",
+                                            "AND(",
+                                            "borrow AND(",
+                                            "OR",
+                                            "NOT",
+                                            "NEAR(borrow checker",
+                                            "borrow)",
+                                            "(",
+                                            ")",
+                                            "*",
+                                            "borrow*",
+                                            "^borrow",
+                                            "title:borrow",
+                                            "text:borrow",
+                                            "-",
+                                            "+",
+                                            "{borrow}",
+                                            "a:b:c",
+                                            "'; DROP TABLE messages; --",
+                                            "\\",
+                                            "borrow\"checker",
+                                            "\x01\x02\x03",
+                                            "\xff\xfe",
+                                            "",
+                                            "   ",
+                                            "NEAR",
+                                            "borrow NOT checker",
+                                            "col1 : x",
+                                            "\"\" AND \"\"",
+                                            "🙂",
+                                            "%_%"};
   for (const std::string& query : hostile) {
     SCOPED_TRACE(query);
     EXPECT_NO_THROW(search.search(query));
@@ -112,7 +144,29 @@ TEST_F(SearchTest, TriggersKeepTheIndexInSync) {
   EXPECT_TRUE(search.search("borrow").empty());
   // The FTS index agrees with its content table.
   db_->connection().exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)");
-  db_->connection().exec("INSERT INTO conversations_fts(conversations_fts, rank) VALUES ('integrity-check', 1)");
+  db_->connection().exec(
+      "INSERT INTO conversations_fts(conversations_fts, rank) VALUES ('integrity-check', 1)");
+}
+
+// Ranking looks at the newest rank_window matches only (bounded cost for
+// common words); 0 ranks every match.
+TEST_F(SearchTest, RankWindowLimitsRankingToTheNewestMatches) {
+  MessageStore messages(*db_);
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 30; ++i) {
+    // Older messages say "alpha" more often, so bm25 alone would prefer them.
+    const std::string text = i < 20 ? "alpha alpha alpha alpha" : "alpha and many other words around it";
+    ids.push_back(messages.add(cooking_, 0, Role::kUser, text).id);
+  }
+  ConversationSearch search(*db_);
+  const auto windowed = search.search("alpha", {.limit = 5, .rank_window = 10});
+  ASSERT_EQ(windowed.size(), 5u);
+  for (const auto& hit : windowed) EXPECT_GE(hit.message_id, ids[20]) << "only the newest 10 matches compete";
+  const auto everything = search.search("alpha", {.limit = 5, .rank_window = 0});
+  ASSERT_EQ(everything.size(), 5u);
+  for (const auto& hit : everything)
+    EXPECT_LT(hit.message_id, ids[20]) << "bm25 over all prefers dense matches";
+  EXPECT_EQ(search.search("alpha", {.limit = 100, .rank_window = 10}).size(), 10u);
 }
 
 }  // namespace

@@ -17,7 +17,9 @@ class SqliteTest : public testing::TempFolderTest {
 
 TEST_F(SqliteTest, BindsAndReadsEveryType) {
   auto connection = open();
-  connection.prepare("INSERT INTO t VALUES (?, ?, ?)").bind_all(int64_t{1} << 40, 2.5, std::string("x'y")).run();
+  connection.prepare("INSERT INTO t VALUES (?, ?, ?)")
+      .bind_all(int64_t{1} << 40, 2.5, std::string("x'y"))
+      .run();
   connection.prepare("INSERT INTO t VALUES (?, ?, ?)").bind(1, 7).bind_null(2).bind(3, "").run();
   auto rows = connection.prepare("SELECT i, r, s FROM t ORDER BY i DESC");
   ASSERT_TRUE(rows.step());

@@ -17,7 +17,9 @@
 //
 // Durability. synchronous=NORMAL in WAL mode: every committed transaction
 // survives the process being killed; a power cut may lose the last commits
-// but never corrupts the file.
+// but never corrupts the file. The primary runs a background thread that
+// copies the WAL into the file (OpenOptions::checkpoint_interval), so commits
+// stay short.
 //
 // Primary and secondary. The primary connection represents the running app
 // instance: it takes an exclusive lock file beside the database
@@ -49,13 +51,17 @@ struct OpenOptions {
   // Primary only: run PRAGMA quick_check at open so damage deep in the file
   // is found now (and the file moved aside) rather than when a page is read.
   bool verify = true;
+  // Primary only: how often a background thread copies the WAL into the
+  // database file (a PASSIVE checkpoint), so that writers never do it inside
+  // a commit. Zero: no thread; SQLite checkpoints inside commits instead.
+  std::chrono::milliseconds checkpoint_interval{1000};
 };
 
 // What open() did, for the UI to show. All fields are "nothing happened" by default.
 struct OpenReport {
-  bool created = false;         // a new, empty database was made
-  int migrated_from = 0;        // schema version found on disk (0: new file)
-  int schema_version = 0;       // schema version now
+  bool created = false;    // a new, empty database was made
+  int migrated_from = 0;   // schema version found on disk (0: new file)
+  int schema_version = 0;  // schema version now
   // Set when the file on disk was damaged: where it was moved (never deleted)
   // and what was wrong with it.
   std::optional<std::filesystem::path> moved_aside;
@@ -67,6 +73,7 @@ struct OpenReport {
 };
 
 class InstanceLock;
+class Checkpointer;
 
 class Database {
  public:
@@ -132,6 +139,7 @@ class Database {
   sql::Connection connection_;
   std::unique_ptr<InstanceLock> lock_;
   OpenReport report_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // last: stopped before the connection closes
 };
 
 }  // namespace neox::storage

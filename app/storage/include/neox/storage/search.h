@@ -24,7 +24,7 @@ struct SearchHit {
   std::string conversation_title;
   int64_t message_id = 0;  // 0: the title matched
   Role role = Role::kUser;
-  std::string snippet;  // a few words around the matches, marked with kMatchStart/kMatchEnd
+  std::string snippet;     // a few words around the matches, marked with kMatchStart/kMatchEnd
   int64_t updated_ms = 0;  // of the conversation
   bool archived = false;
 };
@@ -34,14 +34,18 @@ struct SearchOptions {
   bool include_archived = true;
   // Treat the last word as a prefix ("conv" finds "conversation"): search as you type.
   bool prefix_last_word = true;
+  // Messages are ranked (bm25) among the newest rank_window messages that
+  // match, so a word found in half of 100k messages still answers in a few
+  // milliseconds. 0: rank every match.
+  int rank_window = 1000;
 };
 
 class ConversationSearch {
  public:
   explicit ConversationSearch(Database& db) : db_(db) {}
 
-  // Title matches first, then messages, best match (bm25) first. Empty or
-  // all-punctuation queries give no hits.
+  // Title matches first, then messages, best match (bm25) first (see
+  // SearchOptions::rank_window). Empty or all-punctuation queries give no hits.
   std::vector<SearchHit> search(std::string_view user_query, const SearchOptions& options = {});
 
   // The FTS5 query for what the user typed: each word double-quoted (inner
