@@ -56,7 +56,10 @@ class Backend {
   // out = (x - mean) / sqrt(var + eps) * gamma + beta, per row; x, out [n, d]; gamma, beta [1, d]
   virtual void layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps,
                           Tensor& out) = 0;
-  // y = x · wᵀ (+ bias)   x [n, k] F32, w [m, k], bias [1, m] or null, y [n, m]
+  // y = x · wᵀ (+ bias)   x [n, k] F32, w [m, k], bias [1, m] or null, y [n, m].
+  // With block-quantized w the CPU backend quantizes x to 8 bits per 32
+  // elements for few tokens (as llama.cpp does); results then differ from the
+  // f32 product by that rounding.
   virtual void matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y) = 0;
   // Splits qkv [n, 3*n_head*head_dim] into q, k, v [n, n_head*head_dim].
   virtual void split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int head_dim, Tensor& q,
@@ -83,6 +86,10 @@ struct CpuBackendOptions {
   // variable NEOX_CPU_ISA if set, else the widest this CPU runs. Asking for a
   // family the CPU lacks throws neox::Error.
   std::string isa;
+  // With the AVX-512 family, integer dot products of quantized weights use
+  // VNNI (vpdpbusd) when the CPU has it; false runs the AVX-512BW fallback
+  // (for tests and comparisons).
+  bool vnni = true;
 };
 std::unique_ptr<Backend> make_cpu_backend(const CpuBackendOptions& options = {});
 

@@ -56,10 +56,18 @@ struct DTypeLayout {
 // Block layout of a known type; nullopt for unknown ids.
 std::optional<DTypeLayout> dtype_layout(uint32_t id);
 
-// Types the engine computes with today. Quantized types are recognised (named,
-// sized) but rejected at model load until the quantization work lands.
+// Types the engine computes with: F32, F16, BF16 and the block-quantized
+// Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K. Other GGML types
+// (IQ*, TQ*, MXFP4, ...) are recognised (named, sized) but rejected at load.
 inline bool dtype_is_supported_weight(DType t) {
-  return t == DType::F32 || t == DType::F16 || t == DType::BF16;
+  switch (t) {
+    case DType::F32: case DType::F16: case DType::BF16:
+    case DType::Q8_0: case DType::Q4_0: case DType::Q4_1: case DType::Q5_0: case DType::Q5_1:
+    case DType::Q2_K: case DType::Q3_K: case DType::Q4_K: case DType::Q5_K: case DType::Q6_K:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // IEEE half <-> float, exact for every value (round to nearest even).

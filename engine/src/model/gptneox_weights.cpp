@@ -39,6 +39,9 @@ class WeightLoader {
   // A vector [n] (norm weight or bias), copied to F32.
   Tensor vector(const std::string& name, int64_t n) {
     RawTensor t = require(name, {n});
+    if (*t.dtype != DType::F32 && *t.dtype != DType::F16 && *t.dtype != DType::BF16)
+      throw Error(t.file + ": tensor '" + name + "' has type " + t.type_name +
+                  "; norm weights and biases must be F32, F16 or BF16");
     count(t);
     if (!backend_) return Tensor{DType::F32, 1, n, nullptr};
     std::vector<float>& v = out_.f32_vectors.emplace_back(static_cast<size_t>(n));
@@ -63,12 +66,12 @@ class WeightLoader {
     if (t->shape != shape)
       throw Error(t->file + ": tensor '" + name + "' has shape " + shape_text(t->shape) + ", expected " +
                   shape_text(shape));
-    if (t->quantized)
-      throw Error(t->file + ": quantized weights (" + t->type_name + ") are not supported yet (tensor '" +
-                  name + "')");
+    if (!t->dtype && t->quantized)
+      throw Error(t->file + ": quantized weights of type " + t->type_name + " are not supported (tensor '" + name +
+                  "'; supported: Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K)");
     if (!t->dtype)
       throw Error(t->file + ": tensor '" + name + "' has type " + t->type_name +
-                  ", which is not supported (F32, F16 and BF16 are)");
+                  ", which is not supported (F32, F16, BF16 and GGML block-quantized types are)");
     return *t;
   }
 

@@ -21,7 +21,7 @@ struct RawTensor {
   std::string name;            // as named in the file
   std::string file;            // the file that holds it (for error messages)
   std::string type_name;       // "F32", "Q4_K", "I64", ...
-  std::optional<DType> dtype;  // set for the types the engine computes with (F32, F16, BF16)
+  std::optional<DType> dtype;  // set for the types the engine computes with (dtype_is_supported_weight)
   bool quantized = false;      // a block-quantized GGML type (Q4_0, Q8_0, K-quants, ...)
   std::vector<int64_t> shape;  // row-major, shape.back() contiguous: a weight is [out, in]
   const uint8_t* data = nullptr;

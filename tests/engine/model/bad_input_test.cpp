@@ -135,11 +135,11 @@ TEST_F(BadModel, GgufQuantizedTensor) {
   uint32_t type;
   std::memcpy(&type, bytes.data() + type_at, 4);
   ASSERT_EQ(type, 0u);  // F32
-  type = 8;             // Q8_0 (rows of 64 are whole blocks of 32)
+  type = 20;            // IQ4_NL: a GGML type the engine does not compute with (rows of 64 are whole blocks)
   std::memcpy(bytes.data() + type_at, &type, 4);
   write_bytes(p, bytes);
-  expect_error(
-      p, {"neox-par-r25.f32.gguf: quantized weights (Q8_0) are not supported yet", "blk.0.attn_qkv.weight"});
+  expect_error(p, {"neox-par-r25.f32.gguf: quantized weights of type IQ4_NL are not supported",
+                   "blk.0.attn_qkv.weight", "Q4_K"});
 }
 
 TEST_F(BadModel, GgufMissingTensor) {

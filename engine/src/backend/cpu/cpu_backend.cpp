@@ -9,13 +9,14 @@
 namespace neox::cpu {
 
 CpuBackend::CpuBackend(const CpuBackendOptions& options)
-    : kernels_(&kernels_for(choose_cpu_isa(options))), pool_(options.n_threads) {
+    : kernels_(&kernels_for(choose_cpu_isa(options), options.vnni)), pool_(options.n_threads) {
   scratch_.resize(pool_.size());
 }
 
 std::string CpuBackend::name() const {
   int n = pool_.size();
-  return std::string("cpu (") + cpu_isa_name(kernels_->isa) + ", " + std::to_string(n) +
+  return std::string("cpu (") + cpu_isa_name(kernels_->isa) + (kernels_->vnni ? "-vnni" : "") + ", " +
+         std::to_string(n) +
          (n == 1 ? " thread)" : " threads)");
 }
 
@@ -23,7 +24,7 @@ bool CpuBackend::supports(Op op, DType weight) const {
   switch (op) {
     case Op::kEmbedding:
     case Op::kMatMul:
-      return dtype_is_supported_weight(weight);
+      return dtype_is_supported_weight(weight);  // F32, F16, BF16 and the block-quantized types
     default:  // ops on activations and F32 parameters only
       return weight == DType::F32;
   }

@@ -49,9 +49,14 @@ class CpuBackend final : public Backend {
   // A per-thread f32 buffer of at least n floats, kept between calls.
   float* scratch(int thread, size_t n);
 
+  // x [n, k] quantized for the integer dot kernels (quantized weights, few tokens).
+  QuantizedActs quantize_activations(const float* x, int64_t n, int64_t k);
+
   const Kernels* kernels_;
   ThreadPool pool_;
   std::vector<std::vector<float>> scratch_;  // [thread]
+  std::vector<int8_t> act_q_;                // quantized activations: [n * k]
+  std::vector<float> act_d_, act_dsum_;      // [n * k/32], [n * k/16]
 };
 
 // The kernel family `options` asks for (option, then NEOX_CPU_ISA, then the

@@ -26,10 +26,10 @@ CpuIsa choose_cpu_isa(const CpuBackendOptions& options) {
   return *isa;
 }
 
-const Kernels& kernels_for(CpuIsa isa) {
+const Kernels& kernels_for(CpuIsa isa, bool vnni) {
   switch (isa) {
     case CpuIsa::kAvx512:
-      return kernels_avx512();
+      return vnni && cpu_features().avx512_vnni ? kernels_avx512_vnni() : kernels_avx512();
     case CpuIsa::kAvx2:
       return kernels_avx2();
     case CpuIsa::kScalar:

@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "backend/cpu/kernels.h"
+#include "backend/cpu/quant_kernels.h"
 
 namespace neox::cpu {
 namespace {
@@ -140,6 +141,7 @@ void to_f32(DType type, const void* src, float* dst, int64_t n) {
     case DType::BF16:
       return to_f32_typed<DType::BF16>(src, dst, n);
     default:
+      if (to_f32_quant(type, src, dst, n)) return;
       return to_f32_typed<DType::F32>(src, dst, n);
   }
 }
@@ -237,8 +239,15 @@ void add(float* y, const float* x, int64_t n) {
   for (; i < n; ++i) y[i] += x[i];
 }
 
+#ifdef __AVX512VNNI__
+constexpr bool kVnni = true;
+#else
+constexpr bool kVnni = false;
+#endif
+
 constexpr Kernels kKernels = {
-    Simd::kIsa, Simd::kTokens, &dot_rows, &to_f32, &layer_norm_row, &attend_row, &add,
+    Simd::kIsa, kVnni,          Simd::kTokens, &dot_rows, &to_f32, &quantize_acts, &quant_dot_rows,
+    &layer_norm_row, &attend_row, &add,
 };
 
 }  // namespace

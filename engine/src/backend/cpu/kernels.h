@@ -11,8 +11,19 @@
 
 namespace neox::cpu {
 
+// Activations of n tokens quantized for the integer dot kernels, per token of
+// k elements (k a multiple of 32): q[k] int8 codes, d[k/32] the scale of each
+// 32-element chunk, dsum[k/16] = d · Σq of each 16-element half chunk.
+// Token t's rows start at q + t*k, d + t*k/32, dsum + t*k/16.
+struct QuantizedActs {
+  const int8_t* q;
+  const float* d;
+  const float* dsum;
+};
+
 struct Kernels {
   CpuIsa isa;
+  bool vnni;  // integer dot products with AVX-512 VNNI (vpdpbusd)
   // Most tokens dot_rows handles in one pass over the weights; above this the
   // matmul converts weight tiles to f32 and reuses them across tokens.
   int max_stream_tokens;
@@ -21,8 +32,16 @@ struct Kernels {
   // r in [r0, r1). w: F32/F16/BF16 rows of k elements. The hot loop of matmul.
   void (*dot_rows)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const float* x,
                    int64_t ldx, int64_t n, float* y, int64_t ldy, const float* bias);
-  // dst[0..n) = src[0..n) converted to f32 (src F32/F16/BF16).
+  // dst[0..n) = src[0..n) converted to f32 (src F32/F16/BF16, or a block-
+  // quantized row with n a multiple of its block size).
   void (*to_f32)(DType type, const void* src, float* dst, int64_t n);
+  // Quantizes one token's activations x[0..k) (k a multiple of 32) into
+  // q[k], d[k/32], dsum[k/16] (see QuantizedActs).
+  void (*quantize_acts)(const float* x, int64_t k, int8_t* q, float* d, float* dsum);
+  // y[t*ldy + r] = x_t · w_r (+ bias[r]) for t in [0, n), r in [r0, r1), w
+  // block-quantized rows of k elements, x quantized activations of n tokens.
+  void (*quant_dot_rows)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const QuantizedActs& x,
+                         int64_t n, float* y, int64_t ldy, const float* bias);
   // One row of layer norm (torch order: mean, biased variance, 1/sqrt(var+eps)).
   void (*layer_norm_row)(const float* x, const float* gamma, const float* beta, float eps,
                          int64_t d, float* out);
@@ -37,6 +56,9 @@ struct Kernels {
 const Kernels& kernels_scalar();
 const Kernels& kernels_avx2();
 const Kernels& kernels_avx512();
-const Kernels& kernels_for(CpuIsa isa);
+const Kernels& kernels_avx512_vnni();  // AVX-512 family with VNNI integer dot products
+// The family for `isa`; for AVX-512 the VNNI variant when `vnni` is allowed
+// and the CPU has it.
+const Kernels& kernels_for(CpuIsa isa, bool vnni);
 
 }  // namespace neox::cpu

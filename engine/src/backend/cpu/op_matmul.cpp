@@ -2,7 +2,9 @@
 //
 // Few tokens (decode, n ≤ max_stream_tokens): a matrix-vector product bound by
 // memory bandwidth. Threads split the weight rows; each row is read once,
-// converted to f32 in registers and dotted with every token.
+// converted to f32 in registers and dotted with every token. Block-quantized
+// weights are instead dotted as integers with activations quantized to 8 bits
+// per 32 elements (quant_kernels.h).
 //
 // Many tokens (prefill): threads take tiles of weight rows, convert a tile to
 // f32 once into their own scratch buffer (sized to stay in L2) and run the
@@ -11,6 +13,7 @@
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/shape_checks.h"
+#include "neox/quant.h"
 
 namespace neox::cpu {
 namespace {
@@ -25,11 +28,22 @@ int64_t tile_rows_for(int64_t k) {
 }
 
 const uint8_t* row_pointer(const Tensor& w, int64_t row) {
-  size_t element = w.dtype == DType::F32 ? 4 : 2;
-  return static_cast<const uint8_t*>(w.data) + static_cast<size_t>(row * w.cols) * element;
+  return static_cast<const uint8_t*>(w.data) + static_cast<size_t>(row) * weight_row_bytes(w);
 }
 
 }  // namespace
+
+QuantizedActs CpuBackend::quantize_activations(const float* x, int64_t n, int64_t k) {
+  const size_t elems = static_cast<size_t>(n * k);
+  if (act_q_.size() < elems) act_q_.resize(elems);
+  if (act_d_.size() < elems / 32) act_d_.resize(elems / 32);
+  if (act_dsum_.size() < elems / 16) act_dsum_.resize(elems / 16);
+  // A few tokens of k elements: cheap next to the m·k weight bytes, one thread.
+  for (int64_t t = 0; t < n; ++t)
+    kernels_->quantize_acts(x + t * k, k, act_q_.data() + t * k, act_d_.data() + t * (k / 32),
+                            act_dsum_.data() + t * (k / 16));
+  return QuantizedActs{act_q_.data(), act_d_.data(), act_dsum_.data()};
+}
 
 void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y) {
   const char* op = "matmul";
@@ -54,6 +68,14 @@ void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Te
   const float* xp = f32(x);
   float* yp = f32(y);
 
+  const bool quantized = dtype_is_block_quantized(w.dtype);
+  if (n <= kernels_->max_stream_tokens && quantized) {
+    const QuantizedActs xq = quantize_activations(xp, n, k);
+    pool_.parallel_for(m, kFloatsPerCacheLine, [&](int64_t r0, int64_t r1, int) {
+      kernels_->quant_dot_rows(w.dtype, w.data, k, r0, r1, xq, n, yp, m, b);
+    });
+    return;
+  }
   if (n <= kernels_->max_stream_tokens) {
     pool_.parallel_for(m, kFloatsPerCacheLine, [&](int64_t r0, int64_t r1, int) {
       kernels_->dot_rows(w.dtype, w.data, k, r0, r1, xp, k, n, yp, m, b);

@@ -27,7 +27,7 @@ void CpuBackend::embedding(const Tensor& table, const int32_t* ids, int64_t n, T
       fail(op, "token id " + std::to_string(ids[i]) + " outside the table's " + std::to_string(table.rows) +
                    " rows");
   const int64_t d = table.cols;
-  const size_t row_bytes = static_cast<size_t>(d) * (table.dtype == DType::F32 ? 4 : 2);
+  const size_t row_bytes = weight_row_bytes(table);
   pool_.parallel_for(n, row_align(d), [&](int64_t i0, int64_t i1, int) {
     for (int64_t i = i0; i < i1; ++i) {
       const void* row = static_cast<const uint8_t*>(table.data) + static_cast<size_t>(ids[i]) * row_bytes;

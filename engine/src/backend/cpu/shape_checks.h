@@ -30,8 +30,18 @@ inline void check_shape(const char* op, const char* what, const Tensor& t, int64
 
 inline void check_weight_type(const char* op, const Tensor& t) {
   if (!dtype_is_supported_weight(t.dtype))
-    fail(op, "weight type " + dtype_name(t.dtype) + " is not supported (F32, F16, BF16)");
+    fail(op, "weight type " + dtype_name(t.dtype) +
+                 " is not supported (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K..Q6_K)");
+  auto layout = dtype_layout(static_cast<uint32_t>(t.dtype));
+  if (t.cols % layout->block_elems != 0)
+    fail(op, "weight " + shape_text(t) + ": rows are not whole blocks of " + std::to_string(layout->block_elems));
   if (!t.data && t.rows * t.cols > 0) fail(op, "weight has no data");
+}
+
+// Bytes of one row of a weight (any supported type, whole blocks).
+inline size_t weight_row_bytes(const Tensor& t) {
+  auto layout = dtype_layout(static_cast<uint32_t>(t.dtype));
+  return static_cast<size_t>(t.cols / layout->block_elems) * layout->block_bytes;
 }
 
 inline float* f32(Tensor& t) { return static_cast<float*>(t.data); }

@@ -32,6 +32,38 @@ struct Simd {
 
   static float f16_1(uint16_t h) { return fp16_to_f32(h); }
   static float bf16_1(uint16_t b) { return bf16_to_f32(b); }
+
+  // Quantized dot products (quant_kernels.h): 8 float lanes, lane g holding
+  // the 4-element group g of a 32-element chunk.
+  struct Acc8 {
+    float v[8];
+  };
+  static Acc8 acc8_zero() { return Acc8{}; }
+  // [s0 ×4, s1 ×4]: the weight scale of each group (s0 for elements 0-15).
+  static Acc8 acc8_scales(float s0, float s1) {
+    Acc8 a;
+    for (int g = 0; g < 8; ++g) a.v[g] = g < 4 ? s0 : s1;
+    return a;
+  }
+  // acc[g] += (Σ_{j<4} u[4g+j]·x[4g+j]) · ws[g] · dx; u unsigned bytes, or
+  // signed ones when kSigned.
+  template <bool kSigned>
+  static Acc8 qdot32(const uint8_t* u, const int8_t* x, const Acc8& ws, float dx, Acc8 acc) {
+    for (int g = 0; g < 8; ++g) {
+      int32_t s = 0;
+      for (int j = 0; j < 4; ++j) {
+        const int32_t w = kSigned ? static_cast<int8_t>(u[4 * g + j]) : u[4 * g + j];
+        s += w * x[4 * g + j];
+      }
+      acc.v[g] += static_cast<float>(s) * (ws.v[g] * dx);
+    }
+    return acc;
+  }
+  static float acc8_sum(const Acc8& a) {
+    float s = 0.0f;
+    for (float v : a.v) s += v;
+    return s;
+  }
 };
 
 }  // namespace

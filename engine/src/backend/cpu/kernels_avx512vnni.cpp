@@ -1,0 +1,14 @@
+// The avx512 kernel family with VNNI: kernel_templates.h compiled over
+// simd_avx512.h with -mavx512vnni, so the integer dot products of quantized
+// weights are one vpdpbusd each. Chosen at run time only on CPUs with VNNI.
+#include "backend/cpu/simd_avx512.h"
+// (order matters: the templates use the Simd struct defined above)
+#include "backend/cpu/kernel_templates.h"
+
+namespace neox::cpu {
+
+const Kernels& kernels_avx512_vnni() {
+  return kKernels;
+}
+
+}  // namespace neox::cpu
