@@ -63,6 +63,17 @@ fs::path move_aside(const fs::path& path) {
   return target;
 }
 
+// A short reason for the user: "not an SQLite database", "database disk
+// image is malformed", or what quick_check found.
+std::string describe_damage(const StorageError& error) {
+  const int code = error.sqlite_code();
+  if ((code & 0xff) == SQLITE_NOTADB) return "not an SQLite database";
+  if (code != 0) return sqlite3_errstr(code);
+  const std::string what = error.what();
+  const size_t colon = what.find(": ");
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
 void remove_new_files(const fs::path& path) {
   std::error_code ignored;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(sidecar(path, suffix), ignored);
@@ -90,8 +101,8 @@ sql::Connection open_primary(const fs::path& path, const OpenOptions& options, O
     auto check = connection.prepare_uncached("PRAGMA quick_check(1)");
     check.step();
     const std::string verdict = check.text(0);
-    if (verdict != "ok")
-      throw StorageError(ErrorKind::kCorrupt, connection.label() + ": " + verdict, SQLITE_CORRUPT);
+    // sqlite_code 0 tells describe_damage() the text after the label is the verdict.
+    if (verdict != "ok") throw StorageError(ErrorKind::kCorrupt, connection.label() + ": " + verdict);
   }
   report.migrated_from = migrate(connection, Database::kSchemaVersion);
   report.schema_version = Database::kSchemaVersion;
@@ -174,7 +185,7 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
       return attempt();
     } catch (const StorageError& damaged) {
       if (damaged.kind() != ErrorKind::kCorrupt || !existed) throw;
-      report.damage = damaged.what();
+      report.damage = describe_damage(damaged);
       report.moved_aside = move_aside(path);
       report.created = true;
       try {

@@ -134,7 +134,8 @@ TEST_F(CrashTest, KilledWriterNeverLosesACommittedMessage) {
   std::printf("crash test: %d rounds, %zu messages checked, %d replies killed mid-stream, %.1f s\n", kRounds,
               reported.size(), caught_mid_stream, seconds);
   EXPECT_GT(caught_mid_stream, kRounds / 4) << "most kills should land while a reply streams";
-  EXPECT_GT(reported.size(), 500u);
+  EXPECT_GT(reported.size(), static_cast<size_t>(2 * kRounds))
+      << "the child should commit several messages a round";
 }
 
 }  // namespace
