@@ -1,6 +1,7 @@
 #include "neox/storage/database.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <ctime>
 #include <system_error>
@@ -172,7 +173,17 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
   auto attempt = [&]() -> sql::Connection {
     try {
       return open_primary(path, options, report);
-    } catch (const StorageError&) {
+    } catch (const StorageError& error) {
+      // An existing database in a folder that became read-only: SQLite only
+      // says it cannot create the -wal/-shm files or write the database.
+      const std::string folder = path.parent_path().empty() ? "." : path.parent_path().string();
+      const bool file_trouble = error.kind() == ErrorKind::kCantOpen || error.kind() == ErrorKind::kReadOnly;
+      if (file_trouble && ::access(folder.c_str(), W_OK) != 0) {
+        throw StorageError(ErrorKind::kReadOnly,
+                           path.filename().string() + ": the data folder " + folder +
+                               " is read-only; choose a writable folder or fix its permissions",
+                           error.sqlite_code());
+      }
       // A new file that could not be set up (disk full, read-only) is removed:
       // no half-made database is left behind.
       if (!existed) remove_new_files(path);
@@ -200,10 +211,13 @@ Database Database::open(const std::filesystem::path& path, const OpenOptions& op
   Database db(std::move(connection), std::move(lock), std::move(report));
   db.report_.interrupted_replies = MessageStore(db).recover_interrupted();
   if (options.checkpoint_interval.count() > 0) {
-    db.checkpointer_ = std::make_unique<Checkpointer>(path, options.checkpoint_interval);
-  } else {
-    db.connection_.exec("PRAGMA wal_autocheckpoint = 1000");  // SQLite's default
+    try {
+      db.checkpointer_ = std::make_unique<Checkpointer>(path, options.checkpoint_interval);
+    } catch (const std::exception&) {
+      // Not fatal: without the thread, commits checkpoint as SQLite does by default.
+    }
   }
+  if (!db.checkpointer_) db.connection_.exec("PRAGMA wal_autocheckpoint = 1000");  // SQLite's default
   return db;
 }
 

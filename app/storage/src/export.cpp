@@ -2,6 +2,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "export_text.h"
 #include "neox/storage/conversation_store.h"
@@ -184,15 +185,40 @@ std::string render(Database& db, const std::vector<Conversation>& conversations,
                      std::string(source) + ": not a NeoX Studio conversation export (" + problem + ")");
 }
 
+// The value of a required field, of exactly the expected JSON type: a float
+// where an integer belongs is refused rather than converted (1e300 has no
+// int64_t value).
+template <typename T>
+bool has_type(const json& value) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return value.is_boolean();
+  } else if constexpr (std::is_unsigned_v<T>) {
+    return value.is_number_unsigned();
+  } else if constexpr (std::is_integral_v<T>) {
+    return value.is_number_integer();
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return value.is_number();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return value.is_string();
+  } else {
+    return true;  // json itself
+  }
+}
+
 template <typename T>
 T field(const json& object, const char* name, std::string_view source, const std::string& where) {
   const auto found = object.find(name);
   if (found == object.end()) bad_import(source, where + " has no \"" + name + "\"");
-  try {
-    return found->get<T>();
-  } catch (const json::exception&) {
-    bad_import(source, where + ": \"" + name + "\" has the wrong type");
-  }
+  if (!has_type<T>(*found)) bad_import(source, where + ": \"" + name + "\" has the wrong type");
+  return found->get<T>();
+}
+
+// An optional field: the fallback when absent, refused when of the wrong type.
+template <typename T>
+T optional_field(const json& object, const char* name, T fallback, std::string_view source,
+                 const std::string& where) {
+  if (!object.is_object() || !object.contains(name)) return fallback;
+  return field<T>(object, name, source, where);
 }
 
 int64_t import_one(Database& db, const json& c, std::string_view source, const std::string& where) {
@@ -203,12 +229,14 @@ int64_t import_one(Database& db, const json& c, std::string_view source, const s
       .prepare(
           "INSERT INTO conversations (title, title_is_auto, created_ms, updated_ms, pinned, archived, model, "
           "system_prompt, chat_template, sampling_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(
-          field<std::string>(c, "title", source, where), field<bool>(c, "title_is_auto", source, where),
-          field<int64_t>(c, "created_ms", source, where), field<int64_t>(c, "updated_ms", source, where),
-          field<bool>(c, "pinned", source, where), field<bool>(c, "archived", source, where),
-          settings.value("model", std::string()), settings.value("system_prompt", std::string()),
-          settings.value("chat_template", std::string()), settings.value("sampling_json", std::string("{}")))
+      .bind_all(field<std::string>(c, "title", source, where), field<bool>(c, "title_is_auto", source, where),
+                field<int64_t>(c, "created_ms", source, where),
+                field<int64_t>(c, "updated_ms", source, where), field<bool>(c, "pinned", source, where),
+                field<bool>(c, "archived", source, where),
+                optional_field<std::string>(settings, "model", "", source, where),
+                optional_field<std::string>(settings, "system_prompt", "", source, where),
+                optional_field<std::string>(settings, "chat_template", "", source, where),
+                optional_field<std::string>(settings, "sampling_json", "{}", source, where))
       .run();
   const int64_t conversation_id = connection.last_insert_rowid();
 
@@ -248,12 +276,12 @@ int64_t import_one(Database& db, const json& c, std::string_view source, const s
         .bind(3, to_string(role))
         .bind(4, field<std::string>(m, "text", source, at))
         .bind(5, to_string(status))
-        .bind(6, m.value("error", std::string()))
-        .bind(7, m.value("model", std::string()))
-        .bind(8, stats.value("prompt_tokens", int64_t{0}))
-        .bind(9, stats.value("completion_tokens", int64_t{0}))
-        .bind(10, stats.value("time_to_first_token_ms", 0.0))
-        .bind(11, stats.value("tokens_per_second", 0.0))
+        .bind(6, optional_field<std::string>(m, "error", "", source, at))
+        .bind(7, optional_field<std::string>(m, "model", "", source, at))
+        .bind(8, optional_field<int64_t>(stats, "prompt_tokens", 0, source, at))
+        .bind(9, optional_field<int64_t>(stats, "completion_tokens", 0, source, at))
+        .bind(10, optional_field<double>(stats, "time_to_first_token_ms", 0.0, source, at))
+        .bind(11, optional_field<double>(stats, "tokens_per_second", 0.0, source, at))
         .bind(12, field<int64_t>(m, "created_ms", source, at))
         .bind(13, field<int64_t>(m, "updated_ms", source, at))
         .run();
@@ -305,22 +333,28 @@ std::string export_all_conversations(Database& db, ExportFormat format, bool inc
 std::vector<int64_t> import_conversations_json(Database& db, std::string_view text, std::string_view source) {
   const json document = json::parse(text, nullptr, false);
   if (document.is_discarded()) bad_import(source, "the file is not valid JSON");
-  if (!document.is_object() || document.value("format", std::string()) != kFormatName) {
-    bad_import(source, "\"format\" is not \"" + std::string(kFormatName) + "\"");
-  }
-  if (document.value("version", 0) > kFormatVersion) {
-    bad_import(source, "written by a newer NeoX Studio (export version " +
-                           std::to_string(document.value("version", 0)) + ")");
-  }
-  const auto list = document.find("conversations");
-  if (list == document.end() || !list->is_array()) bad_import(source, "no \"conversations\" list");
-  return db.write([&] {
-    std::vector<int64_t> ids;
-    for (size_t i = 0; i < list->size(); ++i) {
-      ids.push_back(import_one(db, (*list)[i], source, "conversation " + std::to_string(i)));
+  try {
+    if (!document.is_object() || document.value("format", std::string()) != kFormatName) {
+      bad_import(source, "\"format\" is not \"" + std::string(kFormatName) + "\"");
     }
-    return ids;
-  });
+    const int64_t version = optional_field<int64_t>(document, "version", 0, source, "the file");
+    if (version > kFormatVersion) {
+      bad_import(source, "written by a newer NeoX Studio (export version " + std::to_string(version) + ")");
+    }
+    const auto list = document.find("conversations");
+    if (list == document.end() || !list->is_array()) bad_import(source, "no \"conversations\" list");
+    return db.write([&] {
+      std::vector<int64_t> ids;
+      for (size_t i = 0; i < list->size(); ++i) {
+        ids.push_back(import_one(db, (*list)[i], source, "conversation " + std::to_string(i)));
+      }
+      return ids;
+    });
+  } catch (const json::exception& error) {
+    // An optional field of the wrong type (value() throws); the transaction
+    // has rolled back, nothing was imported.
+    bad_import(source, std::string("a field has the wrong type: ") + error.what());
+  }
 }
 
 }  // namespace neox::storage

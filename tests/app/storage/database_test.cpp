@@ -248,6 +248,26 @@ TEST_F(DatabaseTest, ReadOnlyFolderGivesAClearErrorAndLeavesNothing) {
   EXPECT_TRUE(fs::is_empty(data));
 }
 
+TEST_F(DatabaseTest, ExistingDatabaseInAFolderThatBecameReadOnly) {
+  {
+    auto db = Database::open(db_path_);
+    ConversationStore(db).create({}, "written earlier");
+  }
+  // Everyone may write the files; only the folder is closed.
+  for (const char* suffix : {"", ".lock"}) fs::permissions(db_path_.string() + suffix, fs::perms::all);
+  fs::permissions(folder_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                               fs::perms::others_read | fs::perms::others_exec);
+  const ChildOutcome outcome = run_unprivileged([&] { Database::open(db_path_); });
+  if (outcome.skipped) GTEST_SKIP() << "running as root without permission to drop to an unprivileged user";
+  ASSERT_TRUE(outcome.threw);
+  EXPECT_EQ(outcome.kind, ErrorKind::kReadOnly) << outcome.message;
+  EXPECT_NE(outcome.message.find("data folder " + folder_.string() + " is read-only"), std::string::npos)
+      << outcome.message;
+  fs::permissions(folder_, fs::perms::owner_all);
+  auto db = Database::open(db_path_);
+  EXPECT_EQ(ConversationStore(db).list().size(), 1u) << "the database is untouched";
+}
+
 TEST_F(DatabaseTest, ReadOnlyDatabaseFileGivesAClearError) {
   { auto db = Database::open(db_path_); }
   fs::remove(db_path_.string() + ".lock");

@@ -2,6 +2,7 @@
 #include "neox/storage/export.h"
 
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "neox/storage/conversation_store.h"
 #include "neox/storage/message_store.h"
@@ -184,6 +185,59 @@ TEST_F(ExportTest, BadImportsAreRefusedWholeWithAClearMessage) {
   document["conversations"][0]["title"] = 5;
   refused(document.dump(), "wrong type");
   EXPECT_TRUE(ConversationStore(other).list({.archived = ConversationFilter::Archived::kInclude}).empty());
+}
+
+// Random damage to a valid export (dropped fields, wrong types, odd numbers)
+// is either imported or refused with kInvalidArgument; nothing else escapes,
+// and a refused file leaves nothing behind.
+TEST_F(ExportTest, DamagedImportsNeverEscapeAsOtherErrors) {
+  auto other = Database::open(folder_ / "other.db");
+  const auto original = nlohmann::json::parse(export_all_conversations(*db_, ExportFormat::kJson));
+  std::mt19937 random(99);
+  const std::vector<nlohmann::json> replacements = {
+      nullptr, -1, 1e300, "text", true, nlohmann::json::array(), nlohmann::json::object(), 123456789, 0};
+  int accepted = 0, refused = 0;
+  for (int round = 0; round < 300; ++round) {
+    nlohmann::json document = original;
+    // Pick a random object inside the document and damage one of its fields.
+    for (int damage = 0; damage < 3; ++damage) {
+      nlohmann::json* node = &document;
+      while (true) {
+        if (node->is_object() && !node->empty() && random() % 3 != 0) {
+          auto it = node->begin();
+          std::advance(it, random() % node->size());
+          if (!it->is_structured()) {
+            if (random() % 2) {
+              node->erase(it.key());
+            } else {
+              *it = replacements[random() % replacements.size()];
+            }
+            break;
+          }
+          node = &*it;
+        } else if (node->is_array() && !node->empty()) {
+          node = &(*node)[random() % node->size()];
+        } else {
+          *node = replacements[random() % replacements.size()];
+          break;
+        }
+      }
+    }
+    const auto count_before =
+        ConversationStore(other).list({.archived = ConversationFilter::Archived::kInclude}).size();
+    try {
+      import_conversations_json(other, document.dump(), "damaged.json");
+      ++accepted;
+    } catch (const StorageError& error) {
+      EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument) << error.what();
+      EXPECT_EQ(ConversationStore(other).list({.archived = ConversationFilter::Archived::kInclude}).size(),
+                count_before);
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 50);
+  EXPECT_EQ(testing::query_text(other, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(testing::query_int(other, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 }
 
 }  // namespace
