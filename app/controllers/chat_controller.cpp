@@ -1,0 +1,294 @@
+#include "controllers/chat_controller.h"
+
+#include <QClipboard>
+#include <QFileInfo>
+#include <QGuiApplication>
+
+#include "controllers/model_controller.h"
+#include "controllers/qt_text.h"
+#include "engine/engine_worker.h"
+#include "engine/token_counter.h"
+
+namespace neox::app {
+
+namespace {
+constexpr qint64 kDefaultContext = 2048;
+}
+
+ChatController::ChatController(storage::Database& db, EngineWorker* worker, ModelController* model,
+                               TokenCounter* counter, QObject* parent)
+    : QObject(parent), conversations_(db), store_(db), worker_(worker), model_(model), counter_(counter) {
+  connect(worker_, &EngineWorker::replyStarted, this, &ChatController::on_reply_started);
+  connect(worker_, &EngineWorker::replyGrew, this,
+          [this](quint64 request, qint64 message, const QString& text, int) { on_reply_grew(request, message, text); });
+  connect(worker_, &EngineWorker::replyFinished, this, &ChatController::on_reply_finished);
+  connect(&settings_, &GenerationSettings::changed, this, [this] {
+    save_settings();
+    emit contextLengthChanged();
+    countTokens(last_draft_);
+  });
+  connect(model_, &ModelController::statusChanged, this, &ChatController::contextLengthChanged);
+  connect(model_, &ModelController::loaded, this, [this](const QString& path) {
+    if (settings_.modelPath() != path) settings_.setModelPath(path);
+  });
+  if (counter_) {
+    connect(counter_, &TokenCounter::counted, this, [this](qint64 tokens) {
+      prompt_tokens_ = tokens;
+      emit promptTokensChanged();
+    });
+    connect(counter_, &TokenCounter::readyChanged, this, [this] { countTokens(last_draft_); });
+  }
+}
+
+qint64 ChatController::contextLength() const {
+  if (settings_.contextLength() > 0) return settings_.contextLength();
+  return model_->contextLength() > 0 ? model_->contextLength() : kDefaultContext;
+}
+
+QString ChatController::templateName() const { return to_qstring(chat_template().name()); }
+
+ChatTemplate ChatController::chat_template() const {
+  QString name = settings_.chatTemplate();
+  if (name.isEmpty()) name = model_->chatTemplate();
+  try {
+    return ChatTemplate::by_name(to_std(name.isEmpty() ? QStringLiteral("raw") : name));
+  } catch (const std::exception&) {
+    return ChatTemplate::by_name("raw");
+  }
+}
+
+std::string ChatController::renderPrompt(const std::vector<storage::Message>& path, const QString& draft) const {
+  const ChatTemplate tmpl = chat_template();
+  std::vector<ChatMessage> chat;
+  const std::string system = settings_.systemPrompt().isEmpty() ? tmpl.default_system()
+                                                                : to_std(settings_.systemPrompt());
+  if (!system.empty()) chat.push_back({"system", system});
+  for (const storage::Message& m : path) {
+    // A reply that failed before writing anything is not part of what the model saw.
+    if (m.role == storage::Role::kAssistant && m.text.empty()) continue;
+    chat.push_back({std::string(storage::to_string(m.role)), m.text});
+  }
+  if (!draft.isEmpty()) chat.push_back({"user", to_std(draft)});
+  return tmpl.render(chat, true);
+}
+
+void ChatController::show_error(const QString& message) {
+  error_ = message;
+  emit errorChanged();
+}
+
+void ChatController::dismissError() { show_error({}); }
+
+void ChatController::copyText(const QString& text) {
+  if (QClipboard* clipboard = QGuiApplication::clipboard()) clipboard->setText(text);
+}
+
+void ChatController::save_settings() {
+  if (!conversation_id_) return;
+  try {
+    conversations_.set_settings(conversation_id_, settings_.toStored());
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+  }
+}
+
+void ChatController::newConversation() {
+  conversation_id_ = 0;
+  title_.clear();
+  const QString model_path = settings_.modelPath();
+  settings_.load({});
+  settings_.setModelPath(model_->path().isEmpty() ? model_path : model_->path());
+  messages_model_.clear();
+  emit conversationChanged();
+  countTokens(last_draft_);
+}
+
+void ChatController::openConversation(qint64 id, qint64 message_id) {
+  try {
+    const storage::Conversation c = conversations_.get(id);
+    if (message_id) store_.show(message_id);
+    conversation_id_ = id;
+    title_ = to_qstring(c.title);
+    settings_.load(c.settings);
+    reload();
+    emit conversationChanged();
+    // The conversation was written with another model: load it (queued before any reply).
+    const QString wanted = settings_.modelPath();
+    if (!wanted.isEmpty() && wanted != model_->path() && QFileInfo::exists(wanted) && !generating()) {
+      model_->load(wanted);
+    }
+    if (message_id) emit focusMessage(message_id);
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+  }
+  countTokens(last_draft_);
+}
+
+void ChatController::conversationRemoved(qint64 id) {
+  if (id == conversation_id_) newConversation();
+}
+
+void ChatController::reload() {
+  std::vector<MessageListModel::Row> rows;
+  if (conversation_id_) {
+    for (storage::Message& m : store_.shown_path(conversation_id_)) {
+      storage::Siblings siblings = store_.siblings(m.id);
+      rows.push_back({std::move(m), std::move(siblings), {}, {}});
+    }
+  }
+  // Token probabilities live only in memory: keep them across a reload.
+  for (auto& row : rows) {
+    const int old = messages_model_.rowOf(row.message.id);
+    if (old >= 0) row.tokens = messages_model_.rows()[static_cast<size_t>(old)].tokens;
+  }
+  messages_model_.setMessages(std::move(rows));
+}
+
+bool ChatController::send(const QString& text) {
+  const QString trimmed = text.trimmed();
+  if (trimmed.isEmpty() || generating()) return false;
+  try {
+    if (!conversation_id_) {
+      const storage::Conversation c = conversations_.create(settings_.toStored());
+      conversation_id_ = c.id;
+      title_.clear();
+      emit conversationChanged();
+    }
+    const std::vector<storage::Message> path = store_.shown_path(conversation_id_);
+    const qint64 parent = path.empty() ? 0 : path.back().id;
+    const storage::Message user = store_.add(conversation_id_, parent, storage::Role::kUser, to_std(trimmed));
+    messages_model_.upsert(user, store_.siblings(user.id));  // saved above, now shown
+    if (conversations_.auto_title(conversation_id_)) title_ = to_qstring(conversations_.get(conversation_id_).title);
+    emit conversationChanged();
+    emit conversationsChanged();
+    last_draft_.clear();
+    return generate_reply(user.id);
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+    return false;
+  }
+}
+
+bool ChatController::generate_reply(qint64 parent_id) {
+  GenerationRequest request;
+  request.id = ++next_request_;
+  request.conversation_id = conversation_id_;
+  request.parent_id = parent_id;
+  request.prompt = renderPrompt(store_.path_to(parent_id));
+  request.sampling = settings_.samplerParams();
+  request.max_tokens = settings_.maxTokens();
+  const ChatTemplate tmpl = chat_template();
+  request.stop = tmpl.stop_strings();
+  request.context_length = settings_.contextLength();
+  request.model_label = model_->fileName();
+  active_request_ = request.id;
+  active_conversation_ = conversation_id_;
+  emit generatingChanged();
+  QMetaObject::invokeMethod(worker_, [w = worker_, request] { w->generate(request); });
+  return true;
+}
+
+void ChatController::stop() {
+  if (active_request_) worker_->stopGeneration(active_request_);
+}
+
+bool ChatController::regenerate(qint64 assistant_message_id) {
+  if (generating()) return false;
+  try {
+    const storage::Message m = store_.get(assistant_message_id);
+    if (m.role != storage::Role::kAssistant || m.parent_id == 0) return false;
+    return generate_reply(m.parent_id);
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+    return false;
+  }
+}
+
+bool ChatController::editMessage(qint64 user_message_id, const QString& text) {
+  const QString trimmed = text.trimmed();
+  if (trimmed.isEmpty() || generating()) return false;
+  try {
+    const storage::Message m = store_.get(user_message_id);
+    if (m.role != storage::Role::kUser) return false;
+    if (to_std(trimmed) == m.text) return false;  // unchanged: no new branch
+    const storage::Message edited =
+        store_.add(m.conversation_id, m.parent_id, storage::Role::kUser, to_std(trimmed));
+    reload();
+    emit conversationsChanged();
+    return generate_reply(edited.id);
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+    return false;
+  }
+}
+
+void ChatController::showSibling(qint64 message_id, int step) {
+  try {
+    const storage::Siblings s = store_.siblings(message_id);
+    const qint64 target = static_cast<qint64>(s.index) + step;
+    if (target < 0 || target >= static_cast<qint64>(s.ids.size())) return;
+    store_.show(s.ids[static_cast<size_t>(target)]);
+    reload();
+    countTokens(last_draft_);
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+  }
+}
+
+void ChatController::countTokens(const QString& draft) {
+  last_draft_ = draft;
+  if (!counter_ || !counter_->ready()) return;
+  try {
+    const std::vector<storage::Message> path =
+        conversation_id_ ? store_.shown_path(conversation_id_) : std::vector<storage::Message>{};
+    counter_->request(to_qstring(renderPrompt(path, draft)));
+  } catch (const std::exception&) {
+    // The count is a hint; a failed read leaves the last one.
+  }
+}
+
+void ChatController::on_reply_started(quint64 request, qint64 conversation, qint64 message) {
+  if (conversation != conversation_id_) return;
+  try {
+    const storage::Message m = store_.get(message);  // the worker saved it before telling us
+    messages_model_.upsert(m, store_.siblings(message));
+    // Its parent gained an alternative: refresh the ‹ n/m › of the earlier rows.
+    if (m.parent_id) {
+      const int row = messages_model_.rowOf(m.parent_id);
+      if (row >= 0) messages_model_.upsert(store_.get(m.parent_id), store_.siblings(m.parent_id));
+    }
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+  }
+}
+
+void ChatController::on_reply_grew(quint64 request, qint64 message, const QString& text) {
+  messages_model_.setText(message, text);  // ignored when the message is not on screen
+}
+
+void ChatController::on_reply_finished(quint64 request, qint64 message, int status, const QString& error,
+                                       const QVariantMap& stats) {
+  const qint64 conversation = request == active_request_ ? active_conversation_ : 0;
+  if (request == active_request_) {
+    active_request_ = 0;
+    emit generatingChanged();
+  }
+  try {
+    if (message && messages_model_.rowOf(message) >= 0) {
+      messages_model_.upsert(store_.get(message), store_.siblings(message));
+      messages_model_.setTokens(message, stats.value(QStringLiteral("tokens")).toList());
+    }
+    if (conversation && conversations_.auto_title(conversation) && conversation == conversation_id_) {
+      title_ = to_qstring(conversations_.get(conversation).title);
+      emit conversationChanged();
+    }
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+  }
+  if (!message && !error.isEmpty()) show_error(error);
+  emit conversationsChanged();
+  countTokens(last_draft_);
+  emit replyFinished(message, to_qstring(storage::to_string(static_cast<storage::MessageStatus>(status))));
+}
+
+}  // namespace neox::app

@@ -1,0 +1,132 @@
+#include "controllers/conversation_list_model.h"
+
+#include <QDate>
+#include <QDateTime>
+
+#include "controllers/qt_text.h"
+#include "controllers/role_lookup.h"
+
+namespace neox::app {
+
+ConversationListModel::ConversationListModel(storage::Database& db, QObject* parent)
+    : QAbstractListModel(parent), store_(db) {
+  undo_timer_.setSingleShot(true);
+  undo_timer_.setInterval(kUndoMs);
+  connect(&undo_timer_, &QTimer::timeout, this, &ConversationListModel::commitRemoval);
+  refresh();
+}
+
+ConversationListModel::~ConversationListModel() {
+  try {
+    commitRemoval();
+  } catch (const std::exception&) {
+    // Quitting: the conversation stays, which loses nothing.
+  }
+}
+
+int ConversationListModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() < 0 || index.row() >= rowCount()) return {};
+  const storage::Conversation& c = rows_[static_cast<size_t>(index.row())];
+  switch (role) {
+    case ConversationIdRole: return QVariant::fromValue<qint64>(c.id);
+    case TitleRole: return c.title.empty() ? tr("New chat") : to_qstring(c.title);
+    case PinnedRole: return c.pinned;
+    case UpdatedRole: return QVariant::fromValue<qint64>(c.updated_ms);
+    case SectionRole:
+      return sectionFor(c.updated_ms, QDateTime::currentMSecsSinceEpoch(), c.pinned);
+    default: return {};
+  }
+}
+
+QHash<int, QByteArray> ConversationListModel::roleNames() const {
+  return {{ConversationIdRole, "conversationId"},
+          {TitleRole, "title"},
+          {PinnedRole, "pinned"},
+          {UpdatedRole, "updatedMs"},
+          {SectionRole, "section"}};
+}
+
+QVariant ConversationListModel::get(int row, const QString& role_name) const {
+  return value_by_role_name(*this, row, role_name);
+}
+
+QString ConversationListModel::sectionFor(qint64 updated_ms, qint64 now_ms, bool pinned) {
+  if (pinned) return tr("Pinned");
+  const QDate day = QDateTime::fromMSecsSinceEpoch(updated_ms).date();
+  const QDate today = QDateTime::fromMSecsSinceEpoch(now_ms).date();
+  const qint64 days = day.daysTo(today);
+  if (days <= 0) return tr("Today");
+  if (days == 1) return tr("Yesterday");
+  if (days < 7) return tr("Previous 7 days");
+  if (days < 30) return tr("Previous 30 days");
+  return tr("Older");
+}
+
+void ConversationListModel::refresh() {
+  std::vector<storage::Conversation> all = store_.list();
+  std::erase_if(all, [this](const storage::Conversation& c) { return c.id == pending_id_; });
+  beginResetModel();
+  rows_ = std::move(all);
+  endResetModel();
+  emit countChanged();
+}
+
+int ConversationListModel::rowOf(qint64 id) const {
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    if (rows_[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void ConversationListModel::rename(qint64 id, const QString& title) {
+  const QString trimmed = title.simplified();
+  if (trimmed.isEmpty()) return;
+  store_.rename(id, to_std(trimmed));
+  refresh();
+}
+
+void ConversationListModel::setPinned(qint64 id, bool pinned) {
+  store_.set_pinned(id, pinned);
+  refresh();
+}
+
+void ConversationListModel::remove(qint64 id) {
+  commitRemoval();  // one undo at a time: an earlier deletion becomes final
+  const int row = rowOf(id);
+  if (row < 0) return;
+  pending_id_ = id;
+  pending_title_ = data(index(row), TitleRole).toString();
+  beginRemoveRows({}, row, row);
+  rows_.erase(rows_.begin() + row);
+  endRemoveRows();
+  emit countChanged();
+  emit undoChanged();
+  emit removed(id);
+  undo_timer_.start();
+}
+
+void ConversationListModel::undoRemove() {
+  if (!pending_id_) return;
+  undo_timer_.stop();
+  pending_id_ = 0;
+  pending_title_.clear();
+  emit undoChanged();
+  refresh();
+}
+
+void ConversationListModel::commitRemoval() {
+  if (!pending_id_) return;
+  undo_timer_.stop();
+  const qint64 id = pending_id_;
+  pending_id_ = 0;
+  pending_title_.clear();
+  store_.remove(id);
+  emit undoChanged();
+  emit deleted(id);
+}
+
+}  // namespace neox::app

@@ -1,0 +1,66 @@
+// The sidebar's conversations: pinned first, then newest first, grouped in
+// sections ("Pinned", "Today", "Yesterday", "Previous 7 days", "Older").
+// Rename, pin and delete act on storage; delete is undoable for a few
+// seconds (the row is hidden at once and removed from the database when the
+// undo time is over, or when the app quits).
+#pragma once
+
+#include <QAbstractListModel>
+#include <QTimer>
+#include <vector>
+
+#include "neox/storage/conversation_store.h"
+
+namespace neox::app {
+
+class ConversationListModel : public QAbstractListModel {
+  Q_OBJECT
+  Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+  Q_PROPERTY(bool canUndo READ canUndo NOTIFY undoChanged)
+  Q_PROPERTY(QString undoTitle READ undoTitle NOTIFY undoChanged)
+
+ public:
+  enum Roles { ConversationIdRole = Qt::UserRole + 1, TitleRole, PinnedRole, UpdatedRole, SectionRole };
+  static constexpr int kUndoMs = 6000;
+
+  explicit ConversationListModel(storage::Database& db, QObject* parent = nullptr);
+  ~ConversationListModel() override;
+
+  int rowCount(const QModelIndex& parent = QModelIndex()) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QHash<int, QByteArray> roleNames() const override;
+
+  bool canUndo() const { return pending_id_ != 0; }
+  QString undoTitle() const { return pending_title_; }
+
+  Q_INVOKABLE void refresh();
+  Q_INVOKABLE void rename(qint64 id, const QString& title);
+  Q_INVOKABLE void setPinned(qint64 id, bool pinned);
+  // Hides the conversation now; deletes it when the undo time is over.
+  Q_INVOKABLE void remove(qint64 id);
+  Q_INVOKABLE void undoRemove();
+  // Deletes what is waiting for its undo time to end (at quit).
+  Q_INVOKABLE void commitRemoval();
+  Q_INVOKABLE int rowOf(qint64 id) const;
+  Q_INVOKABLE QVariant get(int row, const QString& role_name) const;
+
+  // "Today", "Yesterday"... for an update time (ms since the epoch) seen at now_ms.
+  static QString sectionFor(qint64 updated_ms, qint64 now_ms, bool pinned);
+
+ signals:
+  void countChanged();
+  void undoChanged();
+  // The conversation left the list (deleted or waiting to be); the chat closes it.
+  void removed(qint64 id);
+  // The conversation is gone from the database for good.
+  void deleted(qint64 id);
+
+ private:
+  storage::ConversationStore store_;
+  std::vector<storage::Conversation> rows_;
+  qint64 pending_id_ = 0;
+  QString pending_title_;
+  QTimer undo_timer_;
+};
+
+}  // namespace neox::app

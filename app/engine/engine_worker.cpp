@@ -1,0 +1,264 @@
+#include "engine/engine_worker.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <algorithm>
+#include <fstream>
+#include <vector>
+
+#include "neox/chat_template.h"
+#include "neox/error.h"
+#include "neox/storage/reply_stream.h"
+
+namespace neox::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+QString qstr(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+// The files a load reads: the file itself, or every file of a model folder.
+std::vector<QString> files_of(const QString& path) {
+  QFileInfo info(path);
+  if (!info.isDir()) return {path};
+  std::vector<QString> files;
+  for (const QFileInfo& f : QDir(path).entryInfoList(QDir::Files, QDir::Name)) files.push_back(f.filePath());
+  return files;
+}
+
+}  // namespace
+
+EngineWorker::EngineWorker(QString database_path, QObject* parent)
+    : QObject(parent), database_path_(std::move(database_path)) {
+  qRegisterMetaType<GenerationRequest>();
+}
+
+EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::stopGeneration(quint64 up_to_request) {
+  quint64 seen = stop_up_to_.load();
+  while (seen < up_to_request && !stop_up_to_.compare_exchange_weak(seen, up_to_request)) {
+  }
+  std::lock_guard<std::mutex> lock(active_mutex_);
+  if (active_session_ && active_request_ <= up_to_request) active_session_->cancel();
+}
+
+void EngineWorker::cancelLoad(quint64 up_to_serial) {
+  quint64 seen = cancel_load_up_to_.load();
+  while (seen < up_to_serial && !cancel_load_up_to_.compare_exchange_weak(seen, up_to_serial)) {
+  }
+}
+
+storage::MessageStore& EngineWorker::messages() {
+  if (!messages_) {
+    db_.emplace(storage::Database::open(database_path_.toStdString(), {.role = storage::OpenRole::kSecondary}));
+    messages_.emplace(*db_);
+  }
+  return *messages_;
+}
+
+bool EngineWorker::read_with_progress(const QString& path, quint64 serial) {
+  const std::vector<QString> files = files_of(path);
+  qint64 total = 0;
+  for (const QString& f : files) total += QFileInfo(f).size();
+  qint64 done = 0;
+  int last_percent = -1;
+  std::vector<char> buffer(8 << 20);
+  for (const QString& f : files) {
+    std::ifstream in(f.toStdString(), std::ios::binary);
+    while (in) {
+      if (load_cancelled(serial)) return false;
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      done += in.gcount();
+      const int percent = total > 0 ? static_cast<int>(100 * done / total) : 100;
+      if (percent != last_percent) {
+        last_percent = percent;
+        emit loadProgress(0.9 * percent / 100.0, tr("Reading %1").arg(QFileInfo(f).fileName()));
+      }
+    }
+  }
+  return !load_cancelled(serial);
+}
+
+void EngineWorker::loadModel(const QString& path, int threads, quint64 serial) {
+  sessions_.clear();
+  model_.reset();  // release the old model's memory before mapping a new one
+  model_path_.clear();
+  emit loadProgress(0.0, tr("Opening %1").arg(QFileInfo(path).fileName()));
+  if (!QFileInfo::exists(path)) {
+    emit modelLoadFailed(path, tr("%1: no such file or folder").arg(path));
+    return;
+  }
+  if (!read_with_progress(path, serial)) {
+    emit modelLoadCancelled(path);
+    return;
+  }
+  emit loadProgress(0.95, tr("Preparing the model"));
+  std::shared_ptr<LoadedModel> model;
+  try {
+    LoadOptions options;
+    options.n_threads = threads;
+    model = LoadedModel::open(path.toStdString(), options);
+  } catch (const std::exception& error) {
+    emit modelLoadFailed(path, qstr(error.what()));
+    return;
+  }
+  if (load_cancelled(serial)) {  // cancelled while the engine was opening it
+    emit modelLoadCancelled(path);
+    return;
+  }
+  model_ = std::move(model);
+  model_path_ = path;
+  const ModelConfig& config = model_->config();
+  const QString name = config.name.empty() ? QFileInfo(path).fileName() : qstr(config.name);
+  const qint64 context = config.n_ctx_train > 0 ? std::min<qint64>(config.n_ctx_train, 2048) : 2048;
+  emit loadProgress(1.0, tr("Ready"));
+  emit modelLoaded(path, name, qstr(guess_chat_template(config)), context);
+}
+
+void EngineWorker::forgetConversation(qint64 conversation_id) { sessions_.erase(conversation_id); }
+
+void EngineWorker::shutdown() {
+  sessions_.clear();
+  model_.reset();
+  messages_.reset();
+  db_.reset();
+}
+
+Session& EngineWorker::session_for(qint64 conversation_id, qint64 context_length) {
+  auto it = sessions_.find(conversation_id);
+  if (it != sessions_.end() && it->second.context_length != context_length) {
+    sessions_.erase(it);
+    it = sessions_.end();
+  }
+  if (it == sessions_.end()) {
+    if (sessions_.size() >= kMaxSessions) {  // evict the least recently used KV cache
+      auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
+        return a.second.last_used < b.second.last_used;
+      });
+      sessions_.erase(oldest);
+    }
+    SessionOptions options;
+    options.n_ctx = context_length;
+    CachedSession cached{std::make_unique<Session>(model_, options), context_length, 0};
+    it = sessions_.emplace(conversation_id, std::move(cached)).first;
+  }
+  it->second.last_used = ++use_counter_;
+  return *it->second.session;
+}
+
+void EngineWorker::generate(const GenerationRequest& request) {
+  storage::MessageStats stats;
+  std::optional<storage::ReplyStream> reply;
+  try {
+    reply.emplace(messages(), request.conversation_id, request.parent_id, request.model_label.toStdString(),
+                  kScreenInterval);
+  } catch (const std::exception& error) {
+    emit replyFinished(request.id, 0, static_cast<int>(storage::MessageStatus::kFailed), qstr(error.what()), {});
+    return;
+  }
+  const qint64 message_id = reply->message_id();
+  emit replyStarted(request.id, request.conversation_id, message_id);
+
+  QVariantMap report;
+  auto finish = [&](storage::MessageStatus status, const QString& error) {
+    try {
+      switch (status) {
+        case storage::MessageStatus::kComplete: reply->finish(stats); break;
+        case storage::MessageStatus::kStopped: reply->stop(stats); break;
+        default: reply->fail(error.toStdString(), stats); break;
+      }
+    } catch (const std::exception& e) {
+      emit replyFinished(request.id, message_id, static_cast<int>(storage::MessageStatus::kFailed),
+                         qstr(e.what()), report);
+      return;
+    }
+    emit replyGrew(request.id, message_id, qstr(reply->text()), static_cast<int>(stats.completion_tokens));
+    emit replyFinished(request.id, message_id, static_cast<int>(status), error, report);
+  };
+
+  if (!model_) {
+    finish(storage::MessageStatus::kFailed, tr("No model is loaded. Choose a model file first."));
+    return;
+  }
+  if (request.id <= stop_up_to_.load()) {  // Stop pressed before it began
+    finish(storage::MessageStatus::kStopped, {});
+    return;
+  }
+
+  Session* session = nullptr;
+  try {
+    session = &session_for(request.conversation_id, request.context_length);
+  } catch (const std::exception& error) {
+    finish(storage::MessageStatus::kFailed, qstr(error.what()));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(active_mutex_);
+    active_session_ = session;
+    active_request_ = request.id;
+  }
+
+  GenerateOptions options;
+  options.sampling = request.sampling;
+  options.max_tokens = request.max_tokens;
+  options.stop = request.stop;
+  int tokens = 0;
+  auto last_emit = Clock::now() - kScreenInterval;
+  QVariantList token_list;
+  const Tokenizer& tokenizer = model_->tokenizer();
+  options.on_token = [&](const TokenEvent& event) {
+    if (request.id <= stop_up_to_.load()) session->cancel();
+    if (event.id >= 0) {
+      ++tokens;
+      QVariantList alternatives;
+      if (event.top) {
+        for (const TokenAlternative& alt : *event.top) {
+          alternatives << QVariantMap{{"text", qstr(tokenizer.token_bytes(alt.id))},
+                                      {"probability", static_cast<double>(alt.probability)}};
+        }
+      }
+      token_list << QVariantMap{{"text", qstr(event.piece)},
+                                {"probability", static_cast<double>(event.probability)},
+                                {"alternatives", alternatives}};
+    }
+    if (event.piece.empty()) return;
+    reply->append(event.piece);
+    const auto now = Clock::now();
+    if (now - last_emit >= kScreenInterval) {
+      last_emit = now;
+      reply->flush();  // on disk before on screen
+      emit replyGrew(request.id, message_id, qstr(reply->text()), tokens);
+    }
+  };
+
+  storage::MessageStatus status = storage::MessageStatus::kComplete;
+  QString error;
+  try {
+    const GenerationResult result = session->generate(request.prompt, options);
+    stats.prompt_tokens = result.timings.prompt_tokens;
+    stats.completion_tokens = result.timings.generated_tokens;
+    stats.time_to_first_token_ms = result.timings.time_to_first_token_ms;
+    stats.tokens_per_second = result.timings.generation_tokens_per_s;
+    report["promptEvaluated"] = static_cast<qint64>(result.timings.prompt_evaluated);
+    report["finishReason"] = QString::fromLatin1(finish_reason_name(result.finish_reason));
+    if (result.finish_reason == FinishReason::kCancelled) status = storage::MessageStatus::kStopped;
+  } catch (const std::exception& e) {
+    status = storage::MessageStatus::kFailed;
+    error = qstr(e.what());
+    session->reset();  // the cache may hold a half-evaluated prompt
+  }
+  {
+    std::lock_guard<std::mutex> lock(active_mutex_);
+    active_session_ = nullptr;
+  }
+  report["promptTokens"] = static_cast<qint64>(stats.prompt_tokens);
+  report["completionTokens"] = static_cast<qint64>(stats.completion_tokens);
+  report["timeToFirstTokenMs"] = stats.time_to_first_token_ms;
+  report["tokensPerSecond"] = stats.tokens_per_second;
+  report["tokens"] = token_list;
+  finish(status, error);
+}
+
+}  // namespace neox::app

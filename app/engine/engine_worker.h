@@ -1,0 +1,109 @@
+// EngineWorker: the only object that loads models and generates. It lives on
+// its own QThread (see EngineThread); the UI talks to it with queued calls
+// and hears back through queued signals, so the window never waits on it.
+//
+// Threading, stated once:
+//   - loadModel(), generate(), forgetConversation() run on the worker thread
+//     (invoke them queued, e.g. QMetaObject::invokeMethod(worker, ...)).
+//   - stopGeneration() and cancelLoad() are thread-safe and take effect at
+//     once: the running generation ends within one token, a load between
+//     two chunks of the file.
+//   - The worker writes replies through its own database connection
+//     (storage::Database secondary), so a reply is in SQLite before any of
+//     it is on screen: replyGrew is emitted only after the text was saved.
+//
+// Streaming: tokens arrive as fast as the model makes them; replyGrew is
+// emitted at most once per kScreenInterval (~30 per second) with the whole
+// text so far, plus once at the end.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QVariantMap>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "engine/generation_request.h"
+#include "neox/loaded_model.h"
+#include "neox/session.h"
+#include "neox/storage/database.h"
+#include "neox/storage/message_store.h"
+
+namespace neox::app {
+
+class EngineWorker : public QObject {
+  Q_OBJECT
+
+ public:
+  static constexpr std::chrono::milliseconds kScreenInterval{33};
+  // Sessions (KV caches) kept for recently used conversations.
+  static constexpr size_t kMaxSessions = 4;
+
+  explicit EngineWorker(QString database_path, QObject* parent = nullptr);
+  ~EngineWorker() override;
+
+  // Thread-safe. Ends every generation with a request id <= up_to_request
+  // (running or still queued) within one token; the text so far is kept.
+  void stopGeneration(quint64 up_to_request);
+  // Thread-safe. Abandons every load with serial <= up_to_serial (running or
+  // queued); the engine is left with no model.
+  void cancelLoad(quint64 up_to_serial);
+
+ public slots:
+  // Loads a .gguf file or a Hugging Face folder; reports loadProgress, then
+  // modelLoaded or modelLoadFailed (or modelLoadCancelled). Any previous
+  // model is released first.
+  void loadModel(const QString& path, int threads, quint64 serial);
+  void generate(const neox::app::GenerationRequest& request);
+  // Drops a conversation's Session (the conversation was deleted).
+  void forgetConversation(qint64 conversation_id);
+  // Releases the model, the sessions and the database connection (before the thread ends).
+  void shutdown();
+
+ signals:
+  void loadProgress(double fraction, const QString& phase);
+  void modelLoaded(const QString& path, const QString& name, const QString& chatTemplate,
+                   qint64 contextLength);
+  void modelLoadFailed(const QString& path, const QString& message);
+  void modelLoadCancelled(const QString& path);
+  void replyStarted(quint64 requestId, qint64 conversationId, qint64 messageId);
+  void replyGrew(quint64 requestId, qint64 messageId, const QString& text, int tokens);
+  // status: storage::MessageStatus as int. stats: promptTokens, promptEvaluated,
+  // completionTokens, timeToFirstTokenMs, tokensPerSecond, finishReason, and
+  // tokens: [{text, probability, alternatives: [{text, probability}]}].
+  void replyFinished(quint64 requestId, qint64 messageId, int status, const QString& error,
+                     const QVariantMap& stats);
+
+ private:
+  storage::MessageStore& messages();
+  Session& session_for(qint64 conversation_id, qint64 context_length);
+  // Reads the model's files once (page cache) with progress; false when cancelled.
+  bool read_with_progress(const QString& path, quint64 serial);
+  bool load_cancelled(quint64 serial) const { return serial <= cancel_load_up_to_.load(); }
+
+  QString database_path_;
+  std::optional<storage::Database> db_;  // opened on the worker thread, first use
+  std::optional<storage::MessageStore> messages_;
+
+  std::shared_ptr<LoadedModel> model_;
+  QString model_path_;
+  struct CachedSession {
+    std::unique_ptr<Session> session;
+    qint64 context_length = 0;
+    uint64_t last_used = 0;
+  };
+  std::map<qint64, CachedSession> sessions_;
+  uint64_t use_counter_ = 0;
+
+  std::atomic<quint64> stop_up_to_{0};
+  std::atomic<quint64> cancel_load_up_to_{0};
+  std::mutex active_mutex_;        // guards active_session_ against stopGeneration()
+  Session* active_session_ = nullptr;
+  quint64 active_request_ = 0;
+};
+
+}  // namespace neox::app

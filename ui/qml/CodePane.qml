@@ -1,0 +1,210 @@
+// The code pane: the conversation's code blocks as a list, and an editor with
+// highlighting. Actions send the selection (or the whole buffer) to the chat
+// with a prompt; Copy and Save keep it.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtQuick.Dialogs
+import NeoxStudio.Native
+
+Rectangle {
+    id: pane
+    objectName: "codePane"
+    color: Theme.sidebar
+    signal askChat(string prompt)
+
+    function showCode(code, language) {
+        editor.text = code
+        languageBox.currentIndex = Math.max(0, languageBox.find(languageOf(language)))
+    }
+    function languageOf(name) {
+        const aliases = { "py": "python", "js": "javascript", "ts": "javascript", "c++": "cpp", "cc": "cpp",
+                          "sh": "shell", "bash": "shell", "rs": "rust", "golang": "go", "htm": "html" }
+        const key = (name || "").toLowerCase()
+        return aliases[key] || key || "text"
+    }
+    function selectionOrAll() {
+        return editor.selectedText.length > 0 ? editor.selectedText : editor.text
+    }
+    function ask(instruction) {
+        const code = selectionOrAll()
+        if (code.trim().length === 0) return
+        const fence = "```" + (languageBox.currentText === "text" ? "" : languageBox.currentText)
+        pane.askChat(instruction + "\n\n" + fence + "\n" + code + "\n```")
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        // Header.
+        Rectangle {
+            Layout.fillWidth: true
+            height: 52
+            color: Theme.sidebar
+            Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border }
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: 16
+                anchors.rightMargin: 10
+                spacing: 6
+                Text {
+                    text: qsTr("Code")
+                    color: Theme.text
+                    font.pixelSize: Theme.titleSize
+                    font.weight: Font.DemiBold
+                }
+                Item { Layout.fillWidth: true }
+                ComboBox {
+                    id: languageBox
+                    objectName: "languageBox"
+                    model: ["text", "c", "cpp", "css", "go", "html", "java", "javascript", "json", "python",
+                            "rust", "shell", "sql"]
+                    implicitWidth: 130
+                    implicitHeight: 30
+                    font.pixelSize: 12
+                }
+                IconButton {
+                    iconName: "copy"; iconSize: 15
+                    tip: qsTr("Copy")
+                    onClicked: chat.copyText(pane.selectionOrAll())
+                }
+                IconButton {
+                    iconName: "save"; iconSize: 15
+                    tip: qsTr("Save as…")
+                    onClicked: saveDialog.open()
+                }
+                IconButton {
+                    iconName: "close"; iconSize: 15
+                    tip: qsTr("Close (Ctrl+K)")
+                    onClicked: pane.visible = false
+                }
+            }
+        }
+
+        // Blocks of this conversation.
+        Text {
+            Layout.leftMargin: 16
+            Layout.topMargin: 12
+            text: qsTr("In this conversation (%1)").arg(codeBlocks.count)
+            color: Theme.textFaint
+            font.pixelSize: 11
+            font.weight: Font.DemiBold
+            font.capitalization: Font.AllUppercase
+        }
+        ListView {
+            id: blockList
+            objectName: "codeBlockList"
+            Layout.fillWidth: true
+            Layout.preferredHeight: Math.min(contentHeight, 150)
+            Layout.topMargin: 4
+            clip: true
+            model: codeBlocks
+            delegate: ItemDelegate {
+                width: ListView.view.width
+                height: 32
+                hoverEnabled: true
+                leftPadding: 16
+                background: Rectangle {
+                    anchors.fill: parent
+                    anchors.leftMargin: 6
+                    anchors.rightMargin: 6
+                    radius: 6
+                    color: parent.hovered ? Theme.hover : "transparent"
+                }
+                contentItem: RowLayout {
+                    spacing: 8
+                    Text {
+                        text: language.length > 0 ? language : "text"
+                        color: Theme.accent
+                        font.family: Theme.monoFamily
+                        font.pixelSize: 11
+                        Layout.preferredWidth: 70
+                        elide: Text.ElideRight
+                    }
+                    Text {
+                        Layout.fillWidth: true
+                        text: summary
+                        color: Theme.textMuted
+                        font.family: Theme.monoFamily
+                        font.pixelSize: 12
+                        elide: Text.ElideRight
+                    }
+                }
+                onClicked: pane.showCode(code, language)
+            }
+            Text {
+                visible: blockList.count === 0
+                anchors.left: parent.left
+                anchors.leftMargin: 16
+                text: qsTr("Code blocks from replies appear here.")
+                color: Theme.textFaint
+                font.pixelSize: 12
+            }
+        }
+
+        // Editor.
+        Rectangle {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Layout.margins: 10
+            radius: Theme.radius
+            color: Theme.codeBackground
+            border.color: Theme.border
+            ScrollView {
+                anchors.fill: parent
+                anchors.margins: 1
+                TextArea {
+                    id: editor
+                    objectName: "codeEditor"
+                    font.family: Theme.monoFamily
+                    font.pixelSize: Theme.monoSize
+                    color: Theme.codeText
+                    selectionColor: Theme.accent
+                    selectByMouse: true
+                    wrapMode: TextArea.NoWrap
+                    placeholderText: qsTr("Paste or open code here")
+                    placeholderTextColor: Theme.textFaint
+                    padding: 12
+                    tabStopDistance: 4 * fontMetrics.averageCharacterWidth
+                    background: null
+                    FontMetrics { id: fontMetrics; font: editor.font }
+                }
+            }
+            CodeHighlighter {
+                document: editor.textDocument
+                language: languageBox.currentText
+                dark: Theme.dark
+            }
+        }
+
+        // Actions on the selection.
+        Flow {
+            Layout.fillWidth: true
+            Layout.leftMargin: 10
+            Layout.rightMargin: 10
+            Layout.bottomMargin: 12
+            spacing: 6
+            Repeater {
+                model: [
+                    { label: qsTr("Explain"), prompt: qsTr("Explain what this code does, step by step.") },
+                    { label: qsTr("Refactor"), prompt: qsTr("Refactor this code to be clearer, keeping its behaviour.") },
+                    { label: qsTr("Write tests"), prompt: qsTr("Write unit tests for this code.") },
+                    { label: qsTr("Find bugs"), prompt: qsTr("Find bugs in this code and show the fixes.") }
+                ]
+                delegate: FlatButton {
+                    text: modelData.label
+                    enabled: editor.text.trim().length > 0 && !chat.generating
+                    onClicked: pane.ask(modelData.prompt)
+                }
+            }
+        }
+    }
+
+    FileDialog {
+        id: saveDialog
+        fileMode: FileDialog.SaveFile
+        title: qsTr("Save code as")
+        onAccepted: fileSaver.save(selectedFile, editor.text)
+    }
+}

@@ -1,0 +1,126 @@
+// The message box: multi-line, Enter sends, Shift+Enter breaks the line.
+// Below it, the live token count of the conversation with this draft
+// against the model's context. The send button becomes Stop while a reply streams.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Item {
+    id: composer
+    implicitHeight: box.height + hint.height + 28
+
+    function focusInput() { input.forceActiveFocus() }
+    function setDraft(text) {
+        input.text = text
+        input.cursorPosition = input.length
+        input.forceActiveFocus()
+    }
+    function submit() {
+        if (chat.send(input.text)) input.text = ""
+    }
+    readonly property bool overContext: chat.promptTokens > chat.contextLength
+
+    Rectangle {
+        id: box
+        objectName: "composerBox"
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.top: parent.top
+        anchors.topMargin: 8
+        width: Math.min(parent.width - 48, Theme.contentWidth)
+        height: Math.min(Math.max(input.implicitHeight, 24) + 26, 240)
+        radius: Theme.radiusLarge
+        color: Theme.raised
+        border.color: input.activeFocus ? Theme.accent : Theme.borderStrong
+        border.width: input.activeFocus ? 1.5 : 1
+
+        ScrollView {
+            id: scroll
+            anchors.left: parent.left
+            anchors.right: sendButton.left
+            anchors.top: parent.top
+            anchors.bottom: parent.bottom
+            anchors.leftMargin: 8
+            anchors.topMargin: 4
+            anchors.bottomMargin: 4
+            TextArea {
+                id: input
+                objectName: "messageInput"
+                placeholderText: qsTr("Message NeoX…   (Enter to send, Shift+Enter for a new line)")
+                placeholderTextColor: Theme.textFaint
+                wrapMode: TextArea.Wrap
+                color: Theme.text
+                selectionColor: Theme.accent
+                font.pixelSize: Theme.fontSize
+                background: null
+                verticalAlignment: TextEdit.AlignVCenter
+                onTextChanged: countTimer.restart()
+                Keys.onPressed: event => {
+                    if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
+                            && !(event.modifiers & Qt.ShiftModifier)) {
+                        event.accepted = true
+                        if (!chat.generating) composer.submit()
+                    }
+                }
+            }
+        }
+
+        AbstractButton {
+            id: sendButton
+            objectName: chat.generating ? "stopButton" : "sendButton"
+            anchors.right: parent.right
+            anchors.bottom: parent.bottom
+            anchors.margins: 9
+            width: 34; height: 34
+            hoverEnabled: true
+            enabled: chat.generating || input.text.trim().length > 0
+            onClicked: chat.generating ? chat.stop() : composer.submit()
+            ToolTip.visible: hovered
+            ToolTip.delay: 600
+            ToolTip.text: chat.generating ? qsTr("Stop (Esc)") : qsTr("Send (Enter)")
+            background: Rectangle {
+                radius: 17
+                color: !sendButton.enabled ? Theme.border
+                     : sendButton.hovered ? Theme.accentHover : Theme.accent
+            }
+            contentItem: Item {
+                Icon {
+                    anchors.centerIn: parent
+                    name: chat.generating ? "stop" : "send"
+                    filled: chat.generating
+                    size: chat.generating ? 14 : 18
+                    lineWidth: 2.2
+                    color: Theme.accentText
+                }
+            }
+        }
+    }
+
+    // Debounced: count once typing pauses (the count runs off the UI thread).
+    Timer {
+        id: countTimer
+        interval: 150
+        onTriggered: chat.countTokens(input.text)
+    }
+
+    Text {
+        id: hint
+        objectName: "tokenCount"
+        anchors.top: box.bottom
+        anchors.topMargin: 6
+        anchors.right: box.right
+        anchors.rightMargin: 6
+        text: chat.promptTokens < 0 ? qsTr("— / %1 tokens").arg(chat.contextLength)
+                                    : qsTr("%1 / %2 tokens").arg(chat.promptTokens).arg(chat.contextLength)
+        color: composer.overContext ? Theme.danger : Theme.textFaint
+        font.pixelSize: 11
+    }
+    Text {
+        anchors.top: box.bottom
+        anchors.topMargin: 6
+        anchors.left: box.left
+        anchors.leftMargin: 6
+        text: chat.generating ? qsTr("Generating… press Esc to stop") : qsTr("Replies are generated locally and may be wrong.")
+        color: Theme.textFaint
+        font.pixelSize: 11
+    }
+}

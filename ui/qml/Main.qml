@@ -1,0 +1,123 @@
+// The main window: conversations on the left, the chat in the middle, the
+// code pane on the right (toggle with Ctrl+K), settings in a drawer.
+// Context objects from C++ (StudioApp): chat, conversations, searchResults,
+// models, codeBlocks, initialTheme, storageNotice.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtQuick.Window
+import Qt.labs.settings
+import NeoxStudio.Native
+
+ApplicationWindow {
+    id: window
+    objectName: "mainWindow"
+    width: 1240
+    height: 800
+    minimumWidth: 760
+    minimumHeight: 480
+    visible: true
+    title: chat.title.length > 0 ? chat.title + " — NeoX Studio" : "NeoX Studio"
+    color: Theme.window
+    font.family: Theme.fontFamily
+    font.pixelSize: Theme.fontSize
+
+    property alias codePaneOpen: codePane.visible
+    property alias settingsOpen: settingsDrawer.opened
+
+    function focusInput() { chatPane.focusInput() }
+    function openInCodePane(code, language) {
+        codePane.visible = true
+        codePane.showCode(code, language)
+    }
+    function toggleTheme() { Theme.dark = !Theme.dark }
+
+    // Window geometry, pane sizes and theme, remembered between runs.
+    Settings {
+        id: remembered
+        category: "window"
+        property alias x: window.x
+        property alias y: window.y
+        property alias width: window.width
+        property alias height: window.height
+        property alias sidebarWidth: sidebar.width
+        property alias codePaneWidth: codePane.width
+        property alias codePaneOpen: codePane.visible
+        property bool dark: false
+    }
+    Component.onCompleted: {
+        Theme.dark = initialTheme === "dark" || (initialTheme === "" && remembered.dark)
+        focusInput()
+    }
+    Connections {
+        target: Theme
+        function onDarkChanged() { remembered.dark = Theme.dark }
+    }
+
+    Shortcut { sequence: StandardKey.New; onActivated: { chat.newConversation(); window.focusInput() } }
+    Shortcut { sequence: "Ctrl+N"; onActivated: { chat.newConversation(); window.focusInput() } }
+    Shortcut { sequence: "Ctrl+F"; onActivated: sidebar.focusSearch() }
+    Shortcut { sequence: "Ctrl+L"; onActivated: window.focusInput() }
+    Shortcut { sequence: "Ctrl+K"; onActivated: codePane.visible = !codePane.visible }
+    Shortcut { sequence: "Ctrl+,"; onActivated: settingsDrawer.opened ? settingsDrawer.close() : settingsDrawer.open() }
+    Shortcut { sequence: "Ctrl+Shift+L"; onActivated: window.toggleTheme() }
+    Shortcut {
+        sequence: "Esc"
+        enabled: chat.generating || models.status === ModelController.Loading
+        onActivated: chat.generating ? chat.stop() : models.cancelLoad()
+    }
+
+    SplitView {
+        id: split
+        anchors.fill: parent
+        orientation: Qt.Horizontal
+        handle: Rectangle {
+            implicitWidth: 1
+            color: SplitHandle.hovered || SplitHandle.pressed ? Theme.accent : Theme.border
+            // A wider invisible grip than the 1 px line.
+            containmentMask: Item { x: -4; width: 9; height: split.height }
+        }
+
+        Sidebar {
+            id: sidebar
+            SplitView.minimumWidth: 210
+            SplitView.preferredWidth: 268
+            SplitView.maximumWidth: 420
+            onConversationChosen: (id, messageId) => {
+                chat.openConversation(id, messageId)
+                window.focusInput()
+            }
+            onNewChat: { chat.newConversation(); window.focusInput() }
+        }
+
+        ChatPane {
+            id: chatPane
+            SplitView.fillWidth: true
+            SplitView.minimumWidth: 380
+            codePaneOpen: codePane.visible
+            onOpenCode: (code, language) => window.openInCodePane(code, language)
+            onToggleCodePane: codePane.visible = !codePane.visible
+            onOpenSettings: settingsDrawer.open()
+            onToggleTheme: window.toggleTheme()
+        }
+
+        CodePane {
+            id: codePane
+            visible: false
+            SplitView.minimumWidth: 300
+            SplitView.preferredWidth: 460
+            onAskChat: prompt => { chatPane.setDraft(prompt); window.focusInput() }
+        }
+    }
+
+    SettingsDrawer {
+        id: settingsDrawer
+        height: window.height
+    }
+
+    UndoToast {
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 24
+    }
+}

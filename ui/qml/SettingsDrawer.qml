@@ -1,0 +1,180 @@
+// Per-conversation settings: model, system prompt, chat template and
+// sampling. Changes are saved with the conversation as they are made.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Drawer {
+    id: drawer
+    objectName: "settingsDrawer"
+    edge: Qt.RightEdge
+    width: 360
+    readonly property var s: chat.settings
+
+    background: Rectangle {
+        color: Theme.surface
+        Rectangle { width: 1; height: parent.height; color: Theme.border }
+    }
+
+    component Label_: Text {
+        color: Theme.textMuted
+        font.pixelSize: 12
+        font.weight: Font.DemiBold
+    }
+    component ValueRow: RowLayout {
+        property alias label: name.text
+        property string value: ""
+        Layout.fillWidth: true
+        Label_ { id: name; Layout.fillWidth: true }
+        Text { text: parent.value; color: Theme.text; font.pixelSize: 12; font.family: Theme.monoFamily }
+    }
+    component ThemedSlider: Slider {
+        id: slider
+        Layout.fillWidth: true
+        background: Rectangle {
+            x: slider.leftPadding
+            y: slider.topPadding + slider.availableHeight / 2 - height / 2
+            width: slider.availableWidth
+            height: 4
+            radius: 2
+            color: Theme.border
+            Rectangle { width: slider.visualPosition * parent.width; height: parent.height; radius: 2; color: Theme.accent }
+        }
+        handle: Rectangle {
+            x: slider.leftPadding + slider.visualPosition * (slider.availableWidth - width)
+            y: slider.topPadding + slider.availableHeight / 2 - height / 2
+            width: 16; height: 16; radius: 8
+            color: Theme.surface
+            border.color: Theme.accent
+            border.width: 2
+        }
+    }
+    component ThemedSpin: SpinBox {
+        editable: true
+        font.pixelSize: 12
+        implicitWidth: 130
+    }
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+        ColumnLayout {
+            width: drawer.width - 40
+            x: 20
+            spacing: 10
+
+            Text {
+                Layout.topMargin: 18
+                text: qsTr("Chat settings")
+                color: Theme.text
+                font.pixelSize: 17
+                font.weight: Font.DemiBold
+            }
+            Text {
+                Layout.fillWidth: true
+                text: qsTr("Saved with this conversation.")
+                color: Theme.textFaint
+                font.pixelSize: 12
+            }
+
+            Label_ { text: qsTr("Model"); Layout.topMargin: 8 }
+            Text {
+                Layout.fillWidth: true
+                text: drawer.s.modelPath.length > 0 ? drawer.s.modelPath : qsTr("(none)")
+                color: Theme.text
+                font.pixelSize: 12
+                font.family: Theme.monoFamily
+                wrapMode: Text.WrapAnywhere
+            }
+
+            Label_ { text: qsTr("System prompt"); Layout.topMargin: 8 }
+            Rectangle {
+                Layout.fillWidth: true
+                implicitHeight: 90
+                radius: 6
+                color: Theme.window
+                border.color: systemPrompt.activeFocus ? Theme.accent : Theme.border
+                ScrollView {
+                    anchors.fill: parent
+                    TextArea {
+                        id: systemPrompt
+                        objectName: "systemPromptField"
+                        text: drawer.s.systemPrompt
+                        placeholderText: qsTr("You are a helpful assistant…")
+                        placeholderTextColor: Theme.textFaint
+                        color: Theme.text
+                        font.pixelSize: 13
+                        wrapMode: TextArea.Wrap
+                        background: null
+                        onEditingFinished: drawer.s.systemPrompt = text
+                    }
+                }
+            }
+
+            Label_ { text: qsTr("Chat template"); Layout.topMargin: 8 }
+            ComboBox {
+                id: templateBox
+                objectName: "templateBox"
+                Layout.fillWidth: true
+                model: [qsTr("Automatic (%1)").arg(models.chatTemplate.length > 0 ? models.chatTemplate : "raw")]
+                       .concat(drawer.s.chatTemplates)
+                currentIndex: drawer.s.chatTemplate.length === 0 ? 0
+                            : Math.max(0, drawer.s.chatTemplates.indexOf(drawer.s.chatTemplate) + 1)
+                onActivated: index => drawer.s.chatTemplate = index === 0 ? "" : drawer.s.chatTemplates[index - 1]
+            }
+
+            ValueRow { label: qsTr("Temperature"); value: drawer.s.temperature.toFixed(2); Layout.topMargin: 8 }
+            ThemedSlider {
+                objectName: "temperatureSlider"
+                from: 0; to: 2; stepSize: 0.05
+                value: drawer.s.temperature
+                onMoved: drawer.s.temperature = value
+            }
+            ValueRow { label: qsTr("Top-p"); value: drawer.s.topP.toFixed(2) }
+            ThemedSlider {
+                from: 0; to: 1; stepSize: 0.01
+                value: drawer.s.topP
+                onMoved: drawer.s.topP = value
+            }
+            ValueRow { label: qsTr("Min-p"); value: drawer.s.minP.toFixed(2) }
+            ThemedSlider {
+                from: 0; to: 1; stepSize: 0.01
+                value: drawer.s.minP
+                onMoved: drawer.s.minP = value
+            }
+            ValueRow { label: qsTr("Repetition penalty"); value: drawer.s.repeatPenalty.toFixed(2) }
+            ThemedSlider {
+                from: 1; to: 2; stepSize: 0.01
+                value: drawer.s.repeatPenalty
+                onMoved: drawer.s.repeatPenalty = value
+            }
+
+            GridLayout {
+                Layout.fillWidth: true
+                Layout.topMargin: 8
+                columns: 2
+                columnSpacing: 12
+                rowSpacing: 8
+                Label_ { text: qsTr("Top-k"); Layout.fillWidth: true }
+                ThemedSpin { from: 0; to: 1000; value: drawer.s.topK; onValueModified: drawer.s.topK = value }
+                Label_ { text: qsTr("Max tokens"); Layout.fillWidth: true }
+                ThemedSpin {
+                    objectName: "maxTokensSpin"
+                    from: 1; to: 32768; value: drawer.s.maxTokens
+                    onValueModified: drawer.s.maxTokens = value
+                }
+                Label_ { text: qsTr("Context (0: model)"); Layout.fillWidth: true }
+                ThemedSpin { from: 0; to: 131072; stepSize: 256; value: drawer.s.contextLength; onValueModified: drawer.s.contextLength = value }
+                Label_ { text: qsTr("Seed (-1: random)"); Layout.fillWidth: true }
+                ThemedSpin { from: -1; to: 2147483647; value: drawer.s.seed; onValueModified: drawer.s.seed = value }
+            }
+
+            FlatButton {
+                Layout.topMargin: 12
+                Layout.bottomMargin: 20
+                text: qsTr("Reset to defaults")
+                onClicked: drawer.s.resetToDefaults()
+            }
+        }
+    }
+}
