@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libutf8proc-dev # JSON parsing, Unicode NFC + categories
   libgtest-dev                      # engine tests
   libsqlite3-dev sqlite3            # storage (FTS5 is enabled in Debian's build)
+  libcpp-httplib-dev                # the local OpenAI-compatible API server
   # desktop app: Qt 6.4 Quick, its QML modules, and Qt Test / Qt Quick Test
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools libqt6opengl6-dev
   qt6-qpa-plugins qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
