@@ -250,13 +250,10 @@ void ChatController::countTokens(const QString& draft) {
 void ChatController::on_reply_started(quint64 request, qint64 conversation, qint64 message) {
   if (conversation != conversation_id_) return;
   try {
-    const storage::Message m = store_.get(message);  // the worker saved it before telling us
-    messages_model_.upsert(m, store_.siblings(message));
-    // Its parent gained an alternative: refresh the ‹ n/m › of the earlier rows.
-    if (m.parent_id) {
-      const int row = messages_model_.rowOf(m.parent_id);
-      if (row >= 0) messages_model_.upsert(store_.get(m.parent_id), store_.siblings(m.parent_id));
-    }
+    // The worker saved the reply and made its branch the shown one: re-read
+    // the branch (a regenerated reply replaces the old one on screen, and the
+    // ‹ n/m › of its neighbours change).
+    reload();
   } catch (const std::exception& e) {
     show_error(to_qstring(e.what()));
   }
