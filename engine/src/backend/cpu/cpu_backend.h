@@ -56,7 +56,7 @@ class CpuBackend final : public Backend {
   ThreadPool pool_;
   std::vector<std::vector<float>> scratch_;  // [thread]
   std::vector<int8_t> act_q_;                // quantized activations: [n * k]
-  std::vector<float> act_d_, act_dsum_;      // [n * k/32], [n * k/16]
+  std::vector<float> act_d_, act_d16_, act_dsum16_, act_dsum32_;  // [n * k/32], [n * k/16], [n * k/16], [n * k/32]
 };
 
 // The kernel family `options` asks for (option, then NEOX_CPU_ISA, then the

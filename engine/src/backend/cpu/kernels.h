@@ -13,12 +13,15 @@ namespace neox::cpu {
 
 // Activations of n tokens quantized for the integer dot kernels, per token of
 // k elements (k a multiple of 32): q[k] int8 codes, d[k/32] the scale of each
-// 32-element chunk, dsum[k/16] = d · Σq of each 16-element half chunk.
-// Token t's rows start at q + t*k, d + t*k/32, dsum + t*k/16.
+// 32-element chunk, dsum16[k/16] = d · Σq of each 16-element half chunk and
+// dsum32[k/32] of each chunk. Token t's rows start at q + t*k, d + t*k/32,
+// dsum16 + t*k/16, dsum32 + t*k/32.
 struct QuantizedActs {
   const int8_t* q;
   const float* d;
-  const float* dsum;
+  const float* d16;  // [k/16]: d of the chunk each half belongs to
+  const float* dsum16;
+  const float* dsum32;
 };
 
 struct Kernels {
@@ -36,8 +39,8 @@ struct Kernels {
   // quantized row with n a multiple of its block size).
   void (*to_f32)(DType type, const void* src, float* dst, int64_t n);
   // Quantizes one token's activations x[0..k) (k a multiple of 32) into
-  // q[k], d[k/32], dsum[k/16] (see QuantizedActs).
-  void (*quantize_acts)(const float* x, int64_t k, int8_t* q, float* d, float* dsum);
+  // q[k], d[k/32], d16[k/16], dsum16[k/16], dsum32[k/32] (see QuantizedActs).
+  void (*quantize_acts)(const float* x, int64_t k, int8_t* q, float* d, float* d16, float* dsum16, float* dsum32);
   // y[t*ldy + r] = x_t · w_r (+ bias[r]) for t in [0, n), r in [r0, r1), w
   // block-quantized rows of k elements, x quantized activations of n tokens.
   void (*quant_dot_rows)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const QuantizedActs& x,

@@ -37,12 +37,15 @@ QuantizedActs CpuBackend::quantize_activations(const float* x, int64_t n, int64_
   const size_t elems = static_cast<size_t>(n * k);
   if (act_q_.size() < elems) act_q_.resize(elems);
   if (act_d_.size() < elems / 32) act_d_.resize(elems / 32);
-  if (act_dsum_.size() < elems / 16) act_dsum_.resize(elems / 16);
+  if (act_d16_.size() < elems / 16) act_d16_.resize(elems / 16);
+  if (act_dsum16_.size() < elems / 16) act_dsum16_.resize(elems / 16);
+  if (act_dsum32_.size() < elems / 32) act_dsum32_.resize(elems / 32);
   // A few tokens of k elements: cheap next to the m·k weight bytes, one thread.
   for (int64_t t = 0; t < n; ++t)
     kernels_->quantize_acts(x + t * k, k, act_q_.data() + t * k, act_d_.data() + t * (k / 32),
-                            act_dsum_.data() + t * (k / 16));
-  return QuantizedActs{act_q_.data(), act_d_.data(), act_dsum_.data()};
+                            act_d16_.data() + t * (k / 16), act_dsum16_.data() + t * (k / 16),
+                            act_dsum32_.data() + t * (k / 32));
+  return QuantizedActs{act_q_.data(), act_d_.data(), act_d16_.data(), act_dsum16_.data(), act_dsum32_.data()};
 }
 
 void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y) {

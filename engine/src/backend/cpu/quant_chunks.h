@@ -1,14 +1,14 @@
 // Decoders from GGML blocks to the one form the quantized kernels compute
-// with: 32-element chunks of small integer codes u and per-half (16-element)
-// float scale s and offset b, so that weight element i of a chunk is
-//     w_i = s[i / 16] · u_i + b[i / 16].
+// with: 32-element chunks of small integer codes u (Simd::Bytes, one register
+// on AVX) with a float scale s and offset b per chunk, or per 16-element half
+// chunk for the formats whose scales change every 16 elements (kHalves):
+//     w_i = s · u_i + b.
 // A dot product with activations x ≈ dx · q (quant_kernels.h) is then
-//     Σ w·x = dx · Σ_h s_h Σ u·q  +  Σ_h b_h · (dx Σ_{half h} q),
-// integer products inside each half and one float correction per half.
+//     Σ w·x = Σ_chunks dx · s · Σ u·q  +  Σ b · (dx Σ q),
+// integer products inside each chunk and one float correction per scale.
 //
-// Plain loops over 32 bytes: compiled once per kernel family, the compiler
-// vectorizes them for that family's registers. Not for inclusion elsewhere
-// (kernel_templates.h includes it inside its anonymous namespace's file).
+// Written once over the Simd byte operations, so each kernel family decodes
+// in its own registers. Not for inclusion elsewhere (quant_kernels.h).
 #pragma once
 
 #include <cstdint>
@@ -20,200 +20,194 @@
 namespace neox::cpu {
 namespace {
 
-struct Chunk {
-  alignas(32) uint8_t u[32];  // codes; reinterpreted as int8 for signed formats (Q8_0)
-  float s[2];                 // scale of elements 0-15 and 16-31
-  float b[2];                 // offset of elements 0-15 and 16-31
-};
+using Bytes = Simd::Bytes;
 
+// fp16 scale fields: F16C (vcvtph2ps) in the AVX families.
 inline float h2f(uint16_t h) {
-  return fp16_to_f32(h);
+  return Simd::f16_1(h);
 }
 
+// decode(block, u[kElems / 32], s[kScales], b[kScales]) for each type.
 template <DType T>
-struct ChunkDecoder;
-
-// Low nibbles to u[0..16), high nibbles to u[16..32), plus bit i of `high`
-// as 16 (Q5) when given.
-inline void nibbles32(const uint8_t* qs, uint32_t high, bool five_bit, uint8_t* u) {
-  for (int i = 0; i < 16; ++i) {
-    u[i] = static_cast<uint8_t>(qs[i] & 0xF);
-    u[i + 16] = static_cast<uint8_t>(qs[i] >> 4);
-  }
-  if (five_bit)
-    for (int i = 0; i < 32; ++i) u[i] = static_cast<uint8_t>(u[i] | (((high >> i) & 1) << 4));
-}
-
-inline void set_half_params(Chunk& c, float s, float b) {
-  c.s[0] = c.s[1] = s;
-  c.b[0] = c.b[1] = b;
-}
+struct QuantFormat;
 
 template <>
-struct ChunkDecoder<DType::Q4_0> {
+struct QuantFormat<DType::Q4_0> {
   static constexpr int kElems = 32, kBytes = 18;
-  static constexpr bool kSigned = false, kOffset = true;
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ4_0*>(p);
-    nibbles32(b->qs, 0, false, c->u);
-    const float d = h2f(b->d);
-    set_half_params(*c, d, -8.0f * d);
+  static constexpr bool kSigned = false, kHalves = false;
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ4_0*>(p);
+    u[0] = Simd::nibbles16(q->qs);
+    s[0] = h2f(q->d);
+    b[0] = -8.0f * s[0];
   }
 };
 
 template <>
-struct ChunkDecoder<DType::Q4_1> {
+struct QuantFormat<DType::Q4_1> {
   static constexpr int kElems = 32, kBytes = 20;
-  static constexpr bool kSigned = false, kOffset = true;
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ4_1*>(p);
-    nibbles32(b->qs, 0, false, c->u);
-    set_half_params(*c, h2f(b->d), h2f(b->m));
+  static constexpr bool kSigned = false, kHalves = false;
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ4_1*>(p);
+    u[0] = Simd::nibbles16(q->qs);
+    s[0] = h2f(q->d);
+    b[0] = h2f(q->m);
   }
 };
 
+inline uint32_t load_u32(const uint8_t* p) {
+  uint32_t h;
+  std::memcpy(&h, p, 4);
+  return h;
+}
+
 template <>
-struct ChunkDecoder<DType::Q5_0> {
+struct QuantFormat<DType::Q5_0> {
   static constexpr int kElems = 32, kBytes = 22;
-  static constexpr bool kSigned = false, kOffset = true;
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ5_0*>(p);
-    uint32_t h;
-    std::memcpy(&h, b->qh, 4);
-    nibbles32(b->qs, h, true, c->u);
-    const float d = h2f(b->d);
-    set_half_params(*c, d, -16.0f * d);
+  static constexpr bool kSigned = false, kHalves = false;
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ5_0*>(p);
+    u[0] = Simd::or_(Simd::nibbles16(q->qs), Simd::shl(Simd::bit_bytes(load_u32(q->qh)), 4));
+    s[0] = h2f(q->d);
+    b[0] = -16.0f * s[0];
   }
 };
 
 template <>
-struct ChunkDecoder<DType::Q5_1> {
+struct QuantFormat<DType::Q5_1> {
   static constexpr int kElems = 32, kBytes = 24;
-  static constexpr bool kSigned = false, kOffset = true;
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ5_1*>(p);
-    uint32_t h;
-    std::memcpy(&h, b->qh, 4);
-    nibbles32(b->qs, h, true, c->u);
-    set_half_params(*c, h2f(b->d), h2f(b->m));
+  static constexpr bool kSigned = false, kHalves = false;
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ5_1*>(p);
+    u[0] = Simd::or_(Simd::nibbles16(q->qs), Simd::shl(Simd::bit_bytes(load_u32(q->qh)), 4));
+    s[0] = h2f(q->d);
+    b[0] = h2f(q->m);
   }
 };
 
 template <>
-struct ChunkDecoder<DType::Q8_0> {
+struct QuantFormat<DType::Q8_0> {
   static constexpr int kElems = 32, kBytes = 34;
-  static constexpr bool kSigned = true, kOffset = false;
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ8_0*>(p);
-    std::memcpy(c->u, b->qs, 32);
-    set_half_params(*c, h2f(b->d), 0.0f);
+  static constexpr bool kSigned = true, kHalves = false;
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ8_0*>(p);
+    u[0] = Simd::load32(reinterpret_cast<const uint8_t*>(q->qs));
+    s[0] = h2f(q->d);
+    b[0] = 0.0f;
   }
 };
 
 // Chunk j of a 64-byte 2-bit array (Q2_K, Q3_K): element 32j + l is bits
 // 2(j % 4).. of qs[32(j / 4) + l].
-inline void two_bit_chunk(const uint8_t* qs, int j, uint8_t* u) {
-  const uint8_t* src = qs + 32 * (j / 4);
-  const int shift = 2 * (j % 4);
-  for (int l = 0; l < 32; ++l) u[l] = static_cast<uint8_t>((src[l] >> shift) & 3);
+inline Bytes two_bit_chunk(const uint8_t* qs, int j) {
+  return Simd::bits32(qs + 32 * (j / 4), 2 * (j % 4), 3);
+}
+
+// K-quant scales and offsets from 8 or 16 integer sub-block scales: s = d·sc,
+// b = bd·m (or b = k·s), 8 lanes at a time.
+inline void scales_u8(const uint8_t* sc, float d, float* s, int n) {
+  for (int i = 0; i < n; i += 8)
+    Simd::acc8_store(s + i, Simd::acc8_mul(Simd::acc8_from_u8(sc + i), Simd::acc8_set1(d)));
+}
+inline void scales_i8(const int8_t* sc, float d, float* s, int n) {
+  for (int i = 0; i < n; i += 8)
+    Simd::acc8_store(s + i, Simd::acc8_mul(Simd::acc8_from_i8(sc + i), Simd::acc8_set1(d)));
+}
+inline void scaled(const float* s, float k, float* b, int n) {
+  for (int i = 0; i < n; i += 8)
+    Simd::acc8_store(b + i, Simd::acc8_mul(Simd::acc8_load(s + i), Simd::acc8_set1(k)));
 }
 
 template <>
-struct ChunkDecoder<DType::Q2_K> {
+struct QuantFormat<DType::Q2_K> {
   static constexpr int kElems = 256, kBytes = 84;
-  static constexpr bool kSigned = false, kOffset = true;
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ2_K*>(p);
-    const float d = h2f(b->d), dmin = h2f(b->dmin);
-    for (int j = 0; j < 8; ++j) {
-      two_bit_chunk(b->qs, j, c[j].u);
-      for (int h = 0; h < 2; ++h) {
-        const uint8_t sc = b->scales[2 * j + h];
-        c[j].s[h] = d * static_cast<float>(sc & 0xF);
-        c[j].b[h] = -dmin * static_cast<float>(sc >> 4);
-      }
+  static constexpr bool kSigned = false, kHalves = true;
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ2_K*>(p);
+    for (int j = 0; j < 8; ++j) u[j] = two_bit_chunk(q->qs, j);
+    uint8_t sc[16], m[16];
+    for (int i = 0; i < 16; ++i) {
+      sc[i] = static_cast<uint8_t>(q->scales[i] & 0xF);
+      m[i] = static_cast<uint8_t>(q->scales[i] >> 4);
     }
+    scales_u8(sc, h2f(q->d), s, 16);
+    scales_u8(m, -h2f(q->dmin), b, 16);
   }
 };
 
 template <>
-struct ChunkDecoder<DType::Q3_K> {
+struct QuantFormat<DType::Q3_K> {
   static constexpr int kElems = 256, kBytes = 110;
-  static constexpr bool kSigned = false, kOffset = true;
+  static constexpr bool kSigned = false, kHalves = true;
   // w = d·sc·(q2 − 4·!hbit) = d·sc·u − 4·d·sc with u = q2 + 4·hbit in 0..7.
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ3_K*>(p);
-    const float d = h2f(b->d);
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ3_K*>(p);
+    const float d = h2f(q->d);
     int8_t scales[16];
-    quant::unpack_q3k_scales(b->scales, scales);
-    for (int j = 0; j < 8; ++j) {
-      two_bit_chunk(b->qs, j, c[j].u);
-      for (int l = 0; l < 32; ++l) c[j].u[l] = static_cast<uint8_t>(c[j].u[l] + 4 * ((b->hmask[l] >> j) & 1));
-      for (int h = 0; h < 2; ++h) {
-        c[j].s[h] = d * static_cast<float>(scales[2 * j + h]);
-        c[j].b[h] = -4.0f * c[j].s[h];
-      }
-    }
+    quant::unpack_q3k_scales(q->scales, scales);
+    for (int j = 0; j < 8; ++j)
+      u[j] = Simd::or_(two_bit_chunk(q->qs, j), Simd::shl(Simd::bits32(q->hmask, j, 1), 2));
+    scales_i8(scales, d, s, 16);
+    scaled(s, -4.0f, b, 16);
   }
 };
 
-// Q4_K and Q5_K: chunk j is nibble j % 2 of qs[32(j / 2) + l] (| bit j of qh[l] << 4).
-inline void k4_decode(uint16_t d16, uint16_t dmin16, const uint8_t* scales, const uint8_t* qh,
-                      const uint8_t* qs, Chunk* c) {
-  const float d = h2f(d16), dmin = h2f(dmin16);
-  for (int j = 0; j < 8; ++j) {
-    const uint8_t* src = qs + 32 * (j / 2);
-    const int shift = 4 * (j % 2);
-    for (int l = 0; l < 32; ++l) c[j].u[l] = static_cast<uint8_t>((src[l] >> shift) & 0xF);
-    if (qh)
-      for (int l = 0; l < 32; ++l) c[j].u[l] = static_cast<uint8_t>(c[j].u[l] | (((qh[l] >> j) & 1) << 4));
-    uint8_t sc, m;
-    quant::unpack_k4_scale_min(scales, j, sc, m);
-    set_half_params(c[j], d * static_cast<float>(sc), -dmin * static_cast<float>(m));
-  }
+// Q4_K and Q5_K scales: chunk j has scale d·sc_j and offset −dmin·m_j; the
+// 6-bit fields unpacked a word at a time (layout: quant::unpack_k4_scale_min).
+inline void k4_scales(uint16_t d16, uint16_t dmin16, const uint8_t* packed, float* s, float* b) {
+  uint32_t w[3];
+  std::memcpy(w, packed, 12);
+  const uint32_t sc[2] = {w[0] & 0x3f3f3f3fu, (w[2] & 0x0f0f0f0fu) | (((w[0] >> 6) & 0x03030303u) << 4)};
+  const uint32_t m[2] = {w[1] & 0x3f3f3f3fu,
+                         ((w[2] >> 4) & 0x0f0f0f0fu) | (((w[1] >> 6) & 0x03030303u) << 4)};
+  uint8_t bytes[16];
+  std::memcpy(bytes, sc, 8);
+  std::memcpy(bytes + 8, m, 8);
+  scales_u8(bytes, h2f(d16), s, 8);
+  scales_u8(bytes + 8, -h2f(dmin16), b, 8);
 }
 
 template <>
-struct ChunkDecoder<DType::Q4_K> {
+struct QuantFormat<DType::Q4_K> {
   static constexpr int kElems = 256, kBytes = 144;
-  static constexpr bool kSigned = false, kOffset = true;
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ4_K*>(p);
-    k4_decode(b->d, b->dmin, b->scales, nullptr, b->qs, c);
+  static constexpr bool kSigned = false, kHalves = false;
+  // Chunk j is nibble j % 2 of qs[32(j / 2) + l].
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ4_K*>(p);
+    for (int j = 0; j < 8; ++j) u[j] = Simd::bits32(q->qs + 32 * (j / 2), 4 * (j % 2), 0xF);
+    k4_scales(q->d, q->dmin, q->scales, s, b);
   }
 };
 
 template <>
-struct ChunkDecoder<DType::Q5_K> {
+struct QuantFormat<DType::Q5_K> {
   static constexpr int kElems = 256, kBytes = 176;
-  static constexpr bool kSigned = false, kOffset = true;
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ5_K*>(p);
-    k4_decode(b->d, b->dmin, b->scales, b->qh, b->qs, c);
+  static constexpr bool kSigned = false, kHalves = false;
+  // As Q4_K, with bit j of qh[l] as the fifth bit of element 32j + l.
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ5_K*>(p);
+    for (int j = 0; j < 8; ++j)
+      u[j] = Simd::or_(Simd::bits32(q->qs + 32 * (j / 2), 4 * (j % 2), 0xF),
+                       Simd::shl(Simd::bits32(q->qh, j, 1), 4));
+    k4_scales(q->d, q->dmin, q->scales, s, b);
   }
 };
 
 template <>
-struct ChunkDecoder<DType::Q6_K> {
+struct QuantFormat<DType::Q6_K> {
   static constexpr int kElems = 256, kBytes = 210;
-  static constexpr bool kSigned = false, kOffset = true;
-  // Chunk j = 4h + s: low nibble (s / 2) of ql[64h + 32(s % 2) + l], high bits
-  // 2s.. of qh[32h + l]; w = d·sc·(q − 32).
-  static void decode(const uint8_t* p, Chunk* c) {
-    const auto* b = reinterpret_cast<const quant::BlockQ6_K*>(p);
-    const float d = h2f(b->d);
+  static constexpr bool kSigned = false, kHalves = true;
+  // Chunk j = 4h + c: low nibble (c / 2) of ql[64h + 32(c % 2) + l], high bits
+  // 2c.. of qh[32h + l]; w = d·sc·(q − 32).
+  static void decode(const uint8_t* p, Bytes* u, float* s, float* b) {
+    const auto* q = reinterpret_cast<const quant::BlockQ6_K*>(p);
     for (int j = 0; j < 8; ++j) {
-      const int h = j / 4, s = j % 4;
-      const uint8_t* lo = b->ql + 64 * h + 32 * (s % 2);
-      const uint8_t* hi = b->qh + 32 * h;
-      const int lo_shift = 4 * (s / 2), hi_shift = 2 * s;
-      for (int l = 0; l < 32; ++l)
-        c[j].u[l] = static_cast<uint8_t>(((lo[l] >> lo_shift) & 0xF) | (((hi[l] >> hi_shift) & 3) << 4));
-      for (int half = 0; half < 2; ++half) {
-        c[j].s[half] = d * static_cast<float>(b->scales[2 * j + half]);
-        c[j].b[half] = -32.0f * c[j].s[half];
-      }
+      const int h = j / 4, c = j % 4;
+      u[j] = Simd::or_(Simd::bits32(q->ql + 64 * h + 32 * (c % 2), 4 * (c / 2), 0xF),
+                       Simd::shl(Simd::bits32(q->qh + 32 * h, 2 * c, 3), 4));
     }
+    scales_i8(q->scales, h2f(q->d), s, 16);
+    scaled(s, -32.0f, b, 16);
   }
 };
 

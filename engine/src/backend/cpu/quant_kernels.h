@@ -23,8 +23,9 @@ namespace {
 constexpr int64_t kQuantPrefetchBytes = 512;
 
 // Per 32-element chunk: dx = max|x| / 127, q = round(x / dx) in [-127, 127];
-// per 16-element half: dsum = dx · Σq (the sum the weight offsets multiply).
-void quantize_acts(const float* x, int64_t k, int8_t* q, float* d, float* dsum) {
+// per 16-element half and per chunk: dsum = dx · Σq (what weight offsets
+// multiply); d16: dx repeated per half (for the formats scaled per half).
+void quantize_acts(const float* x, int64_t k, int8_t* q, float* d, float* d16, float* dsum16, float* dsum32) {
   for (int64_t c = 0; c < k / 32; ++c) {
     const float* xc = x + 32 * c;
     float amax = 0.0f;
@@ -43,9 +44,59 @@ void quantize_acts(const float* x, int64_t k, int8_t* q, float* d, float* dsum) 
       q[32 * c + i] = static_cast<int8_t>(v);
       sums[i / 16] += v;
     }
-    d[c] = dx;
-    dsum[2 * c] = dx * static_cast<float>(sums[0]);
-    dsum[2 * c + 1] = dx * static_cast<float>(sums[1]);
+    d[c] = d16[2 * c] = d16[2 * c + 1] = dx;
+    dsum16[2 * c] = dx * static_cast<float>(sums[0]);
+    dsum16[2 * c + 1] = dx * static_cast<float>(sums[1]);
+    dsum32[c] = dx * static_cast<float>(sums[0] + sums[1]);
+  }
+}
+
+// Running sums of one weight row against NT tokens: two sets, so that
+// consecutive chunks feed independent FMA chains (one chain would wait for
+// each FMA's latency).
+template <int NT>
+struct RowSums {
+  typename Simd::Acc8 dot[2][NT];   // Σ dx·s·Σu·q, per group of 4 elements
+  typename Simd::Acc8 offset8[NT];  // Σ b·dsum, 8 at a time (K-quants)
+  float offset1[2][NT];             // Σ b·dsum, one at a time (32-element formats)
+};
+
+// Adds weight block `blk` of a row (its bytes at p) to the sums of NT tokens.
+template <DType T, int NT>
+inline void add_block(const uint8_t* p, int64_t blk, const int8_t* const* xq, const float* const* xd,
+                      const float* const* xd16, const float* const* xs, int set, RowSums<NT>& sums) {
+  using F = QuantFormat<T>;
+  using Acc8 = typename Simd::Acc8;
+  constexpr int kChunks = F::kElems / 32;
+  constexpr int kScales = F::kHalves ? 2 * kChunks : kChunks;
+  Bytes u[kChunks];
+  alignas(32) float s[kScales], b[kScales];
+  F::decode(p, u, s, b);
+  const int64_t c0 = blk * kChunks;  // first chunk of this block in the row
+  for (int t = 0; t < NT; ++t) {
+    // Weight scale × activation scale for each chunk (or half chunk).
+    alignas(32) float ws[kScales];
+    if constexpr (kScales >= 8) {
+      const float* dx = F::kHalves ? xd16[t] + blk * kScales : xd[t] + c0;
+      for (int i = 0; i < kScales; i += 8)
+        Simd::acc8_store(ws + i, Simd::acc8_mul(Simd::acc8_load(s + i), Simd::acc8_load(dx + i)));
+    } else {
+      for (int i = 0; i < kScales; ++i) ws[i] = s[i] * xd[t][c0 + i / (kScales / kChunks)];
+    }
+    for (int c = 0; c < kChunks; ++c) {
+      const Acc8 scale = F::kHalves ? Simd::acc8_bcast2(ws + 2 * c) : Simd::acc8_bcast(ws + c);
+      Acc8& acc = sums.dot[(set + c) & 1][t];
+      acc = Simd::template qdot<F::kSigned>(u[c], xq[t] + 32 * (c0 + c), scale, acc);
+    }
+    if constexpr (T == DType::Q8_0) {
+      // no offset
+    } else if constexpr (kScales >= 8) {
+      const float* ds = xs[t] + blk * kScales;
+      for (int i = 0; i < kScales; i += 8)
+        sums.offset8[t] = Simd::acc8_fma(Simd::acc8_load(b + i), Simd::acc8_load(ds + i), sums.offset8[t]);
+    } else {
+      for (int i = 0; i < kScales; ++i) sums.offset1[set][t] += b[i] * xs[t][blk * kScales + i];
+    }
   }
 }
 
@@ -53,44 +104,40 @@ void quantize_acts(const float* x, int64_t k, int8_t* q, float* d, float* dsum) 
 template <DType T, int NT>
 void quant_dot_tokens(const uint8_t* w, int64_t k, int64_t r0, int64_t r1, const QuantizedActs& x, int64_t t0,
                       float* y, int64_t ldy, const float* bias) {
-  using Dec = ChunkDecoder<T>;
-  constexpr int kChunks = Dec::kElems / 32;
-  const int64_t n_blocks = k / Dec::kElems;
-  const int64_t row_bytes = n_blocks * Dec::kBytes;
+  using F = QuantFormat<T>;
+  const int64_t n_blocks = k / F::kElems;
+  const int64_t row_bytes = n_blocks * F::kBytes;
   const int8_t* xq[NT];
   const float* xd[NT];
-  const float* xs[NT];
+  const float* xd16[NT];
+  const float* xs[NT];  // dsum16 or dsum32: one per weight offset
   for (int t = 0; t < NT; ++t) {
     xq[t] = x.q + (t0 + t) * k;
     xd[t] = x.d + (t0 + t) * (k / 32);
-    xs[t] = x.dsum + (t0 + t) * (k / 16);
+    xd16[t] = x.d16 + (t0 + t) * (k / 16);
+    xs[t] = F::kHalves ? x.dsum16 + (t0 + t) * (k / 16) : x.dsum32 + (t0 + t) * (k / 32);
   }
-  Chunk chunks[kChunks];
   for (int64_t r = r0; r < r1; ++r) {
     const uint8_t* row = w + r * row_bytes;
-    typename Simd::Acc8 acc[NT];
-    float offset[NT];
+    RowSums<NT> sums;
     for (int t = 0; t < NT; ++t) {
-      acc[t] = Simd::acc8_zero();
-      offset[t] = 0.0f;
+      sums.dot[0][t] = sums.dot[1][t] = sums.offset8[t] = Simd::acc8_zero();
+      sums.offset1[0][t] = sums.offset1[1][t] = 0.0f;
     }
-    for (int64_t b = 0; b < n_blocks; ++b) {
-      // The hot loop of decode: each weight byte is read once per token block.
-      __builtin_prefetch(row + b * Dec::kBytes + kQuantPrefetchBytes);
-      Dec::decode(row + b * Dec::kBytes, chunks);
-      for (int c = 0; c < kChunks; ++c) {
-        const Chunk& ch = chunks[c];
-        const typename Simd::Acc8 ws = Simd::acc8_scales(ch.s[0], ch.s[1]);
-        const int64_t chunk = b * kChunks + c;  // index of this chunk in the row
-        for (int t = 0; t < NT; ++t) {
-          acc[t] = Simd::template qdot32<Dec::kSigned>(ch.u, xq[t] + 32 * chunk, ws, xd[t][chunk], acc[t]);
-          if constexpr (Dec::kOffset)
-            offset[t] += ch.b[0] * xs[t][2 * chunk] + ch.b[1] * xs[t][2 * chunk + 1];
-        }
-      }
+    // The hot loop of decode: each weight byte is read once per token block.
+    // Blocks in pairs so one-chunk blocks alternate between the two sum sets.
+    int64_t blk = 0;
+    for (; blk + 1 < n_blocks; blk += 2) {
+      __builtin_prefetch(row + blk * F::kBytes + kQuantPrefetchBytes);
+      __builtin_prefetch(row + blk * F::kBytes + kQuantPrefetchBytes + 64);
+      add_block<T, NT>(row + blk * F::kBytes, blk, xq, xd, xd16, xs, 0, sums);
+      add_block<T, NT>(row + (blk + 1) * F::kBytes, blk + 1, xq, xd, xd16, xs, 1, sums);
     }
+    if (blk < n_blocks) add_block<T, NT>(row + blk * F::kBytes, blk, xq, xd, xd16, xs, 0, sums);
     for (int t = 0; t < NT; ++t)
-      y[(t0 + t) * ldy + r] = Simd::acc8_sum(acc[t]) + offset[t] + (bias ? bias[r] : 0.0f);
+      y[(t0 + t) * ldy + r] = Simd::acc8_sum(Simd::acc8_add(sums.dot[0][t], sums.dot[1][t])) +
+                              Simd::acc8_sum(sums.offset8[t]) + sums.offset1[0][t] + sums.offset1[1][t] +
+                              (bias ? bias[r] : 0.0f);
   }
 }
 
@@ -143,19 +190,23 @@ void quant_dot_rows(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r
 // dst[0..n) = the weights of the row at src (n a multiple of the block size).
 template <DType T>
 void to_f32_quant_typed(const void* src, float* dst, int64_t n) {
-  using Dec = ChunkDecoder<T>;
-  constexpr int kChunks = Dec::kElems / 32;
+  using F = QuantFormat<T>;
+  constexpr int kChunks = F::kElems / 32;
+  constexpr int kScales = F::kHalves ? 2 * kChunks : kChunks;
   const auto* p = static_cast<const uint8_t*>(src);
-  Chunk chunks[kChunks];
-  for (int64_t b = 0; b < n / Dec::kElems; ++b) {
-    Dec::decode(p + b * Dec::kBytes, chunks);
+  Bytes u[kChunks];
+  float s[kScales], b[kScales];
+  alignas(32) uint8_t codes[32];
+  for (int64_t blk = 0; blk < n / F::kElems; ++blk) {
+    F::decode(p + blk * F::kBytes, u, s, b);
     for (int c = 0; c < kChunks; ++c) {
-      float* out = dst + b * Dec::kElems + 32 * c;
-      const Chunk& ch = chunks[c];
+      Simd::store32(codes, u[c]);
+      float* out = dst + blk * F::kElems + 32 * c;
       for (int i = 0; i < 32; ++i) {
-        const float u =
-            Dec::kSigned ? static_cast<float>(static_cast<int8_t>(ch.u[i])) : static_cast<float>(ch.u[i]);
-        out[i] = ch.s[i / 16] * u + ch.b[i / 16];
+        const int k = F::kHalves ? 2 * c + i / 16 : c;
+        const float v =
+            F::kSigned ? static_cast<float>(static_cast<int8_t>(codes[i])) : static_cast<float>(codes[i]);
+        out[i] = s[k] * v + b[k];
       }
     }
   }
