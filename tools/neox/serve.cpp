@@ -53,6 +53,7 @@ int run_serve(int argc, char** argv) {
   options.max_body_bytes = static_cast<size_t>(max_body);
   options.max_waiting = static_cast<size_t>(max_queue);
   options.queue_timeout = std::chrono::milliseconds(static_cast<long long>(queue_timeout * 1000.0));
+  options.log = [](const std::string& line) { std::fprintf(stderr, "neox serve: %s\n", line.c_str()); };
   // Refuse an unsafe host before spending time loading the model.
   if (!server::is_loopback_host(options.host) && options.api_key.empty())
     throw Error("neox serve: refusing to listen on \"" + options.host +

@@ -112,7 +112,19 @@ struct ApiServer::Impl {
     return {{"id", model_id}, {"object", "model"}, {"created", created}, {"owned_by", "neox-studio"}};
   }
   TokenLogprob logprob_of_event(const TokenEvent& e, int top_n) const;
+  void log_generation(const Job& job, const GenerationResult& g, const char* ending) const;
 };
+
+void ApiServer::Impl::log_generation(const Job& job, const GenerationResult& g, const char* ending) const {
+  if (!options.log) return;
+  const bool chat = job.request.endpoint == Endpoint::kChatCompletions;
+  char line[256];
+  std::snprintf(line, sizeof line, "%s%s %zu+%zu tokens, %s, %.0f ms",
+                chat ? "chat.completion" : "completion", job.request.stream ? " (stream)" : "",
+                job.prompt.size(), g.generated_ids.size(), ending,
+                g.timings.prompt_ms + g.timings.generation_ms);
+  options.log(line);
+}
 
 std::string ApiServer::Impl::new_id(const char* prefix) {
   std::lock_guard<std::mutex> lock(id_mutex);
@@ -313,6 +325,7 @@ void ApiServer::Impl::respond_whole(Job& job, httplib::Response& res) {
   };
   const GenerationResult g = session->generate_tokens(job.prompt, job.options);
   job.slot.reset();
+  log_generation(job, g, finish_reason_name(g.finish_reason));
   if (g.finish_reason == FinishReason::kCancelled)
     return send_error(res, make_error(503, "server_error", "shutting_down", "the server is shutting down"));
   const std::string finish = finish_reason_name(g.finish_reason);
@@ -376,7 +389,12 @@ bool ApiServer::Impl::stream(Job& job, httplib::DataSink& sink) {
     sink.write(event.data(), event.size());
     return false;
   }
-  if (client_gone || g.finish_reason == FinishReason::kCancelled) return false;
+  if (client_gone) {
+    log_generation(job, g, "client disconnected: cancelled");
+    return false;
+  }
+  log_generation(job, g, finish_reason_name(g.finish_reason));
+  if (g.finish_reason == FinishReason::kCancelled) return false;
 
   const std::string finish = finish_reason_name(g.finish_reason);
   if (chat)
@@ -411,6 +429,7 @@ ApiServer::ApiServer(std::shared_ptr<LoadedModel> model, ServerOptions options) 
   s.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   s.http.set_payload_max_length(s.options.max_body_bytes);
   s.http.set_keep_alive_timeout(5);
+  s.http.set_tcp_nodelay(true);  // stream events go out as written, not after a delayed ACK
   // A reader that stops reading for this long is taken as gone.
   s.http.set_write_timeout(10, 0);
   s.install_routes();

@@ -379,7 +379,14 @@ TEST(ApiServerLimits, OversizedBodyIs413) {
 
 TEST(ApiServerLimits, ClientDisconnectCancelsItsGeneration) {
   // 30 ms a token: 200 tokens would take 6 s if nobody cancelled them.
-  TestServer s({}, 30ms);
+  std::mutex log_mutex;
+  std::vector<std::string> log;
+  ServerOptions options;
+  options.log = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mutex);
+    log.push_back(line);
+  };
+  TestServer s(options, 30ms);
   httplib::Request req;
   req.method = "POST";
   req.path = "/v1/completions";
@@ -401,6 +408,9 @@ TEST(ApiServerLimits, ClientDisconnectCancelsItsGeneration) {
   const auto waited = std::chrono::steady_clock::now() - t0;
   EXPECT_EQ(next.status, 200) << next.body;
   EXPECT_LT(waited, 2s) << "the abandoned generation kept the model";
+  std::lock_guard<std::mutex> lock(log_mutex);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_NE(log[0].find("client disconnected: cancelled"), std::string::npos) << log[0];
 }
 
 TEST(ApiServerLimits, QueueTimesOutWith503AndOverflowsWith429) {

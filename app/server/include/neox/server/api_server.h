@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,10 @@ struct ServerOptions {
   size_t max_waiting = 32;  // requests waiting for the generation slot
   std::chrono::milliseconds queue_timeout{60000};
   int http_threads = 0;  // 0: max_waiting + 8 (every waiter holds a connection thread)
+  // One line per finished generation ("chat.completion 12+8 tokens, stop, 35 ms"
+  // or "... client disconnected: cancelled"); called on server threads.
+  // Empty: no log.
+  std::function<void(const std::string&)> log;
 };
 
 // "127.0.0.1" (any 127/8 address), "::1", "localhost" and "[::1]". Anything
