@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -65,7 +66,13 @@ TEST_P(FitAgainstEngine, EstimateMatchesEngineAllocations) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, FitAgainstEngine,
                          testing::Values(Case{"neox-par-r25.f32.gguf", 64}, Case{"neox-par-r25.f16.gguf", 256},
                                          Case{"neox-hd24.f16.gguf", 600}, Case{"neox-seq-r100", 96},
-                                         Case{"neox-par-r25-bf16", 128}));
+                                         Case{"neox-par-r25-bf16", 128}),
+                         [](const testing::TestParamInfo<Case>& p) {
+                           std::string name = std::string(p.param.model) + "_ctx" + std::to_string(p.param.n_ctx);
+                           for (char& ch : name)
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return name;
+                         });
 
 ModelInfo synthetic_7b() {
   // Shapes of a 6.9B GPT-NeoX (Pythia-6.9B) in F16.
