@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git python3
   clang libclang-rt-14-dev          # libFuzzer targets
   nlohmann-json3-dev libutf8proc-dev # JSON parsing, Unicode NFC + categories
   libgtest-dev                      # engine tests
