@@ -11,7 +11,9 @@
 //  - decode: activations are rounded to 8 bits per 32 elements (step
 //    max|x|/127, error uniform in ±step/2, variance step²/12 ≈ max|x|²/2e5),
 //    relative to E[x²] = max²/3 for uniform x that is an NMSE of about 1.6e-5
-//    per product; measured 1e-5 to 3e-5 on these shapes. Bound: 1e-4.
+//    per product; random weight offsets (K-quant mins) cancel part of some
+//    outputs, so relative to the output it can be larger: measured up to
+//    1.3e-4 on these shapes. Bound: 5e-4 (a wrong code or scale gives ~1).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -32,7 +34,7 @@ namespace neox::test {
 namespace {
 
 constexpr double kPrefillNmse = 1e-10;
-constexpr double kDecodeNmse = 1e-4;
+constexpr double kDecodeNmse = 5e-4;
 
 const DType kQuantTypes[] = {DType::Q8_0, DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1,
                              DType::Q2_K, DType::Q3_K, DType::Q4_K, DType::Q5_K, DType::Q6_K};
@@ -99,13 +101,16 @@ class QuantMatMul : public ::testing::TestWithParam<QuantCase> {
 TEST_P(QuantMatMul, EveryTypeDecodeAndPrefillMatchDequantizedReference) {
   for (DType t : kQuantTypes) {
     const int64_t block = dtype_layout(static_cast<uint32_t>(t))->block_elems;
+    // k = 96 and 160: an odd number of 32-element blocks (the last one alone).
     for (auto [n, k, m] : {std::tuple<int64_t, int64_t, int64_t>{1, 256, 48},
                            {1, 512, 17},
                            {2, 256, 33},
                            {3, 768, 16},
                            {4, 256, 70},
                            {5, 512, 31},
-                           {33, 256, 130}}) {
+                           {33, 256, 130},
+                           {1, 96, 20},
+                           {3, 160, 9}}) {
       if (k % block) continue;
       std::vector<uint8_t> wbytes = random_weights(t, m, k, rng_);
       std::vector<float> wf(static_cast<size_t>(m * k));
