@@ -44,7 +44,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
           {ErrorRole, "error"},
           {SiblingIndexRole, "siblingIndex"},
           {SiblingCountRole, "siblingCount"},
-          {ModelRole, "model"},
+          {ModelRole, "modelName"},  // not "model": QML delegates have a "model" object
           {PromptTokensRole, "promptTokens"},
           {CompletionTokensRole, "completionTokens"},
           {TokensPerSecondRole, "tokensPerSecond"},

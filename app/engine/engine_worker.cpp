@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <algorithm>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 #include "neox/chat_template.h"
@@ -209,6 +210,9 @@ void EngineWorker::generate(const GenerationRequest& request) {
   QVariantList token_list;
   const Tokenizer& tokenizer = model_->tokenizer();
   options.on_token = [&](const TokenEvent& event) {
+    if (const int delay = token_delay_ms_.load(); delay > 0 && event.id >= 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    }
     if (request.id <= stop_up_to_.load()) session->cancel();
     if (event.id >= 0) {
       ++tokens;

@@ -49,6 +49,11 @@ class EngineWorker : public QObject {
   // Thread-safe. Ends every generation with a request id <= up_to_request
   // (running or still queued) within one token; the text so far is kept.
   void stopGeneration(quint64 up_to_request);
+  // Thread-safe. Paces generation to at least this many milliseconds per
+  // token (0: as fast as the model runs). Tiny test models write thousands of
+  // tokens a second; demos and UI tests slow them to a human pace.
+  void setTokenDelay(int milliseconds) { token_delay_ms_.store(milliseconds); }
+
   // Thread-safe. Abandons every load with serial <= up_to_serial (running or
   // queued); the engine is left with no model.
   void cancelLoad(quint64 up_to_serial);
@@ -101,6 +106,7 @@ class EngineWorker : public QObject {
 
   std::atomic<quint64> stop_up_to_{0};
   std::atomic<quint64> cancel_load_up_to_{0};
+  std::atomic<int> token_delay_ms_{0};
   std::mutex active_mutex_;        // guards active_session_ against stopGeneration()
   Session* active_session_ = nullptr;
   quint64 active_request_ = 0;

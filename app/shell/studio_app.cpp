@@ -10,22 +10,12 @@
 #include <cstdio>
 
 #include "controllers/chat_controller.h"
-#include "controllers/code_block_list_model.h"
-#include "controllers/conversation_list_model.h"
 #include "controllers/model_controller.h"
 #include "controllers/qt_text.h"
-#include "controllers/search_result_model.h"
-#include "controllers/text_file_saver.h"
-#include "engine/engine_thread.h"
-#include "engine/token_counter.h"
-#include "neox/storage/settings_store.h"
+#include "shell/studio_services.h"
 #include "text/code_highlighter.h"
 
 namespace neox::app {
-
-namespace {
-constexpr char kLastModelKey[] = "app.last_model";
-}
 
 QString StudioOptions::parse(const QStringList& arguments) {
   QCommandLineParser parser;
@@ -37,6 +27,9 @@ QString StudioOptions::parse(const QStringList& arguments) {
                     QStringLiteral("dir")});
   parser.addOption({QStringLiteral("theme"), QStringLiteral("light or dark"), QStringLiteral("theme")});
   parser.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (0: all)"), QStringLiteral("n")});
+  parser.addOption({QStringLiteral("token-delay"),
+                    QStringLiteral("at least this many ms per generated token (demos on tiny models)"),
+                    QStringLiteral("ms")});
   parser.addOption({QStringLiteral("measure-startup"), QStringLiteral("print the time to the first frame")});
   parser.addOption({QStringLiteral("quit-after-first-frame"), QStringLiteral("quit once the window showed")});
   parser.addOption({QStringLiteral("screenshot"), QStringLiteral("save the window as PNG, then quit"),
@@ -50,6 +43,7 @@ QString StudioOptions::parse(const QStringList& arguments) {
   theme = parser.value(QStringLiteral("theme"));
   if (!theme.isEmpty() && theme != u"light" && theme != u"dark") return QStringLiteral("--theme: light or dark");
   threads = parser.value(QStringLiteral("threads")).toInt();
+  token_delay_ms = parser.value(QStringLiteral("token-delay")).toInt();
   measure_startup = parser.isSet(QStringLiteral("measure-startup"));
   quit_after_first_frame = parser.isSet(QStringLiteral("quit-after-first-frame"));
   screenshot_path = parser.value(QStringLiteral("screenshot"));
@@ -78,19 +72,15 @@ StudioApp::StudioApp(StudioOptions options, QElapsedTimer process_clock, QObject
     : QObject(parent), options_(std::move(options)), clock_(process_clock) {}
 
 StudioApp::~StudioApp() {
-  // Views first (they reference the controllers), then the engine thread.
+  // The views reference the controllers: delete them first.
   const auto roots = engine_.rootObjects();
   for (QObject* root : roots) delete root;
-  // The controllers hold stores over db_, which is a member and goes before
-  // QObject's destructor would delete them: delete them here, in order.
-  delete code_blocks_;
-  delete search_;
-  delete conversations_;  // commits a deletion still waiting for its undo time
-  delete chat_;
-  delete models_;
-  counter_.reset();
-  engine_thread_.reset();
 }
+
+ChatController* StudioApp::chat() const { return services_->chat(); }
+ConversationListModel* StudioApp::conversations() const { return services_->conversations(); }
+ModelController* StudioApp::models() const { return services_->models(); }
+storage::Database& StudioApp::database() { return services_->database(); }
 
 QString StudioApp::databasePath() const {
   QString dir = options_.data_dir;
@@ -107,51 +97,16 @@ bool StudioApp::start() {
   const QString db_path = databasePath();
   QDir().mkpath(QFileInfo(db_path).absolutePath());
   try {
-    db_.emplace(storage::Database::open(to_std(db_path)));
+    services_ = std::make_unique<StudioServices>(db_path, options_.threads, options_.token_delay_ms);
   } catch (const std::exception& e) {
     error_ = to_qstring(e.what());
     return false;
   }
+  services_->loadStartupModel(options_.model_path);
 
-  engine_thread_ = std::make_unique<EngineThread>(db_path);
-  counter_ = std::make_unique<TokenCounter>();
-  models_ = new ModelController(engine_thread_->worker(), counter_.get(), this);
-  models_->setThreads(options_.threads);
-  chat_ = new ChatController(*db_, engine_thread_->worker(), models_, counter_.get(), this);
-  conversations_ = new ConversationListModel(*db_, this);
-  search_ = new SearchResultModel(*db_, this);
-  code_blocks_ = new CodeBlockListModel(chat_->messages(), this);
-  connect(chat_, &ChatController::conversationsChanged, conversations_, &ConversationListModel::refresh);
-  connect(conversations_, &ConversationListModel::removed, chat_, &ChatController::conversationRemoved);
-  connect(conversations_, &ConversationListModel::deleted, engine_thread_->worker(), [w = engine_thread_->worker()](qint64 id) {
-    w->forgetConversation(id);
-  });
-
-  // The last model used is the default; remember each one that loads.
-  storage::SettingsStore settings(*db_);
-  connect(models_, &ModelController::loaded, this, [this](const QString& path) {
-    try {
-      storage::SettingsStore(*db_).set(kLastModelKey, to_std(path));
-    } catch (const std::exception&) {
-      // Remembering the model is a convenience; a full disk shows elsewhere.
-    }
-  });
-  QString model = options_.model_path;
-  if (model.isEmpty()) model = to_qstring(settings.get_or(kLastModelKey, ""));
-  if (!model.isEmpty()) models_->load(QFileInfo(model).absoluteFilePath());
-  chat_->newConversation();
-
-  const std::string report = db_->report().message();
   prepare_qml_engine(engine_);
-  QQmlContext* context = engine_.rootContext();
-  context->setContextProperty(QStringLiteral("chat"), chat_);
-  context->setContextProperty(QStringLiteral("conversations"), conversations_);
-  context->setContextProperty(QStringLiteral("searchResults"), search_);
-  context->setContextProperty(QStringLiteral("models"), models_);
-  context->setContextProperty(QStringLiteral("codeBlocks"), code_blocks_);
-  context->setContextProperty(QStringLiteral("fileSaver"), new TextFileSaver(this));
-  context->setContextProperty(QStringLiteral("initialTheme"), options_.theme);
-  context->setContextProperty(QStringLiteral("storageNotice"), to_qstring(report));
+  services_->expose(*engine_.rootContext());
+  engine_.rootContext()->setContextProperty(QStringLiteral("initialTheme"), options_.theme);
   engine_.load(QUrl(QStringLiteral("qrc:/NeoxStudio/Main.qml")));
   QQuickWindow* win = window();
   if (!win) {

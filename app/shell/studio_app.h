@@ -8,7 +8,6 @@
 #include <QQmlApplicationEngine>
 #include <QString>
 #include <memory>
-#include <optional>
 
 #include "neox/storage/database.h"
 
@@ -17,18 +16,16 @@ class QQuickWindow;
 namespace neox::app {
 
 class ChatController;
-class CodeBlockListModel;
 class ConversationListModel;
-class EngineThread;
 class ModelController;
-class SearchResultModel;
-class TokenCounter;
+class StudioServices;
 
 struct StudioOptions {
   QString data_dir;    // holds conversations.db; default: the platform's app data folder
   QString model_path;  // loaded at start; default: the last model used
   QString theme;       // "light", "dark" or "" (what the user chose last)
   int threads = 0;     // CPU threads for the engine; 0: all
+  int token_delay_ms = 0;  // pace generation (demos, UI tests on tiny models)
   bool measure_startup = false;  // print the time to the first frame
   bool quit_after_first_frame = false;
   QString screenshot_path;  // save the window as PNG shortly after it shows, then quit
@@ -57,10 +54,10 @@ class StudioApp : public QObject {
 
   QQmlApplicationEngine& engine() { return engine_; }
   QQuickWindow* window() const;
-  ChatController* chat() const { return chat_; }
-  ConversationListModel* conversations() const { return conversations_; }
-  ModelController* models() const { return models_; }
-  storage::Database& database() { return *db_; }
+  ChatController* chat() const;
+  ConversationListModel* conversations() const;
+  ModelController* models() const;
+  storage::Database& database();
   QString databasePath() const;
 
  signals:
@@ -72,15 +69,8 @@ class StudioApp : public QObject {
 
   StudioOptions options_;
   QElapsedTimer clock_;
-  std::optional<storage::Database> db_;
-  std::unique_ptr<EngineThread> engine_thread_;
-  std::unique_ptr<TokenCounter> counter_;
-  ModelController* models_ = nullptr;
-  ChatController* chat_ = nullptr;
-  ConversationListModel* conversations_ = nullptr;
-  SearchResultModel* search_ = nullptr;
-  CodeBlockListModel* code_blocks_ = nullptr;
-  QQmlApplicationEngine engine_;
+  std::unique_ptr<StudioServices> services_;
+  QQmlApplicationEngine engine_;  // after services_: the views go first
   QString error_;
   bool first_frame_seen_ = false;
 };

@@ -26,6 +26,8 @@ Item {
         onContentHeightChanged: if (follow) Qt.callLater(positionViewAtEnd)
         onCountChanged: { follow = true; Qt.callLater(positionViewAtEnd) }
         delegate: MessageItem {
+            required property var model
+            message: model
             width: ListView.view.width
             onOpenCode: (code, language) => view.openCode(code, language)
         }

@@ -54,7 +54,6 @@ ApplicationWindow {
         function onDarkChanged() { remembered.dark = Theme.dark }
     }
 
-    Shortcut { sequence: StandardKey.New; onActivated: { chat.newConversation(); window.focusInput() } }
     Shortcut { sequence: "Ctrl+N"; onActivated: { chat.newConversation(); window.focusInput() } }
     Shortcut { sequence: "Ctrl+F"; onActivated: sidebar.focusSearch() }
     Shortcut { sequence: "Ctrl+L"; onActivated: window.focusInput() }

@@ -6,11 +6,14 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 Item {
-    id: item
+    id: root
     signal openCode(string code, string language)
+    // The row of chat.messages: {messageId, role, text, blocks, status, error,
+    // siblingIndex, siblingCount, completionTokens, tokensPerSecond, timeToFirstTokenMs, tokens}.
+    required property var message
 
-    readonly property bool isUser: model.role === "user"
-    readonly property bool streaming: model.status === "streaming"
+    readonly property bool isUser: message.role === "user"
+    readonly property bool streaming: message.status === "streaming"
     property bool editing: false
     property bool showTokens: false
     readonly property real columnWidth: Math.min(width - 48, Theme.contentWidth)
@@ -22,16 +25,16 @@ Item {
 
     ColumnLayout {
         id: body
-        width: item.columnWidth
+        width: root.columnWidth
         anchors.horizontalCenter: parent.horizontalCenter
         spacing: 6
 
         // ---- user message ----
         Rectangle {
             id: bubble
-            visible: item.isUser && !item.editing
+            visible: root.isUser && !root.editing
             Layout.alignment: Qt.AlignRight
-            Layout.maximumWidth: item.columnWidth * 0.8
+            Layout.maximumWidth: root.columnWidth * 0.8
             implicitWidth: userText.implicitWidth + 32
             implicitHeight: userText.implicitHeight + 22
             radius: Theme.radiusLarge
@@ -40,8 +43,8 @@ Item {
                 id: userText
                 objectName: "userText"
                 x: 16; y: 11
-                width: Math.min(implicitWidth, item.columnWidth * 0.8 - 32)
-                text: model.text
+                width: Math.min(implicitWidth, root.columnWidth * 0.8 - 32)
+                text: message.text
                 textFormat: TextEdit.PlainText
                 readOnly: true
                 selectByMouse: true
@@ -53,7 +56,7 @@ Item {
         }
         // Editing a user message: a new branch is sent.
         Rectangle {
-            visible: item.isUser && item.editing
+            visible: root.isUser && root.editing
             Layout.fillWidth: true
             implicitHeight: editArea.implicitHeight + 56
             radius: Theme.radiusLarge
@@ -70,21 +73,21 @@ Item {
                 color: Theme.text
                 font.pixelSize: Theme.fontSize
                 background: null
-                Keys.onEscapePressed: item.editing = false
+                Keys.onEscapePressed: root.editing = false
             }
             Row {
                 anchors.right: parent.right
                 anchors.bottom: parent.bottom
                 anchors.margins: 10
                 spacing: 8
-                FlatButton { text: qsTr("Cancel"); onClicked: item.editing = false }
+                FlatButton { text: qsTr("Cancel"); onClicked: root.editing = false }
                 FlatButton {
                     objectName: "editSendButton"
                     primary: true
                     text: qsTr("Send")
                     enabled: !chat.generating
                     onClicked: {
-                        if (chat.editMessage(model.messageId, editArea.text)) item.editing = false
+                        if (chat.editMessage(message.messageId, editArea.text)) root.editing = false
                     }
                 }
             }
@@ -92,7 +95,7 @@ Item {
 
         // ---- assistant message ----
         RowLayout {
-            visible: !item.isUser
+            visible: !root.isUser
             Layout.fillWidth: true
             spacing: 14
             Rectangle {
@@ -112,16 +115,18 @@ Item {
                 Layout.fillWidth: true
                 spacing: 10
                 Repeater {
-                    model: item.isUser ? [] : blocks
+                    model: root.isUser ? [] : message.blocks
                     delegate: Loader {
                         Layout.fillWidth: true
+                        // Follow the block's own height (a Loader would otherwise keep a stale one).
+                        Layout.preferredHeight: item ? item.implicitHeight : 0
                         sourceComponent: modelData.kind === "code" ? codeComponent : proseComponent
                         property var block: modelData
                     }
                 }
                 // Typing indicator before the first words.
                 Row {
-                    visible: item.streaming && model.text.length === 0
+                    visible: root.streaming && message.text.length === 0
                     spacing: 5
                     Layout.topMargin: 6
                     Repeater {
@@ -131,7 +136,7 @@ Item {
                             color: Theme.textFaint
                             SequentialAnimation on opacity {
                                 loops: Animation.Infinite
-                                running: item.streaming
+                                running: root.streaming
                                 PauseAnimation { duration: index * 150 }
                                 NumberAnimation { from: 0.25; to: 1; duration: 350 }
                                 NumberAnimation { from: 1; to: 0.25; duration: 350 }
@@ -143,7 +148,7 @@ Item {
                 // Failed: the reason, in the message where it happened.
                 Rectangle {
                     objectName: "replyError"
-                    visible: model.status === "failed"
+                    visible: message.status === "failed"
                     Layout.fillWidth: true
                     implicitHeight: errorText.implicitHeight + 20
                     radius: Theme.radius
@@ -152,7 +157,7 @@ Item {
                         id: errorText
                         anchors.fill: parent
                         anchors.margins: 10
-                        text: model.error
+                        text: message.error
                         color: Theme.danger
                         font.pixelSize: 13
                         wrapMode: Text.Wrap
@@ -160,11 +165,11 @@ Item {
                 }
                 // Token probabilities (transparency): each token shaded by how sure the model was.
                 Flow {
-                    visible: item.showTokens
+                    visible: root.showTokens
                     Layout.fillWidth: true
                     spacing: 1
                     Repeater {
-                        model: item.showTokens ? tokens : []
+                        model: root.showTokens ? message.tokens : []
                         delegate: Rectangle {
                             width: tokenText.implicitWidth + 2
                             height: tokenText.implicitHeight + 2
@@ -195,72 +200,72 @@ Item {
         // ---- footer: branches, actions, stats ----
         RowLayout {
             Layout.fillWidth: true
-            Layout.leftMargin: item.isUser ? 0 : 42
+            Layout.leftMargin: root.isUser ? 0 : 42
             spacing: 2
-            opacity: hover.hovered || model.siblingCount > 1 || !item.isUser ? 1 : 0
-            visible: !item.editing && !item.streaming
-            Item { visible: item.isUser; Layout.fillWidth: true }
+            opacity: hover.hovered || message.siblingCount > 1 || !root.isUser ? 1 : 0
+            visible: !root.editing && !root.streaming
+            Item { visible: root.isUser; Layout.fillWidth: true }
             IconButton {
-                visible: model.siblingCount > 1
+                visible: message.siblingCount > 1
                 objectName: "previousBranch"
                 iconName: "left"; iconSize: 14; width: 24; height: 24
-                enabled: model.siblingIndex > 1
+                enabled: message.siblingIndex > 1
                 tip: qsTr("Previous version")
-                onClicked: chat.showSibling(model.messageId, -1)
+                onClicked: chat.showSibling(message.messageId, -1)
             }
             Text {
-                visible: model.siblingCount > 1
+                visible: message.siblingCount > 1
                 objectName: "branchLabel"
-                text: model.siblingIndex + " / " + model.siblingCount
+                text: message.siblingIndex + " / " + message.siblingCount
                 color: Theme.textMuted
                 font.pixelSize: 12
             }
             IconButton {
-                visible: model.siblingCount > 1
+                visible: message.siblingCount > 1
                 objectName: "nextBranch"
                 iconName: "right"; iconSize: 14; width: 24; height: 24
-                enabled: model.siblingIndex < model.siblingCount
+                enabled: message.siblingIndex < message.siblingCount
                 tip: qsTr("Next version")
-                onClicked: chat.showSibling(model.messageId, 1)
+                onClicked: chat.showSibling(message.messageId, 1)
             }
             IconButton {
                 iconName: "copy"; iconSize: 15; width: 28; height: 28
                 tip: qsTr("Copy")
                 opacity: hover.hovered ? 1 : 0
-                onClicked: chat.copyText(model.text)
+                onClicked: chat.copyText(message.text)
             }
             IconButton {
-                visible: item.isUser
+                visible: root.isUser
                 objectName: "editButton"
                 iconName: "edit"; iconSize: 15; width: 28; height: 28
                 tip: qsTr("Edit")
                 opacity: hover.hovered ? 1 : 0
                 enabled: !chat.generating
                 onClicked: {
-                    editArea.text = model.text
-                    item.editing = true
+                    editArea.text = message.text
+                    root.editing = true
                     editArea.forceActiveFocus()
                 }
             }
             IconButton {
-                visible: !item.isUser
+                visible: !root.isUser
                 objectName: "regenerateButton"
                 iconName: "refresh"; iconSize: 15; width: 28; height: 28
                 tip: qsTr("Regenerate")
                 opacity: hover.hovered ? 1 : 0
                 enabled: !chat.generating
-                onClicked: chat.regenerate(model.messageId)
+                onClicked: chat.regenerate(message.messageId)
             }
             IconButton {
-                visible: !item.isUser && tokens.length > 0
+                visible: !root.isUser && message.tokens.length > 0
                 iconName: "bars"; iconSize: 15; width: 28; height: 28
-                checked: item.showTokens
+                checked: root.showTokens
                 tip: qsTr("Token probabilities")
-                opacity: hover.hovered || item.showTokens ? 1 : 0
-                onClicked: item.showTokens = !item.showTokens
+                opacity: hover.hovered || root.showTokens ? 1 : 0
+                onClicked: root.showTokens = !root.showTokens
             }
             Text {
-                visible: !item.isUser && model.status === "stopped"
+                visible: !root.isUser && message.status === "stopped"
                 text: qsTr("Stopped")
                 color: Theme.textMuted
                 font.pixelSize: 12
@@ -269,16 +274,16 @@ Item {
             }
             Text {
                 objectName: "replyStats"
-                visible: !item.isUser && model.completionTokens > 0
+                visible: !root.isUser && message.completionTokens > 0
                 text: qsTr("%1 tokens · %2 tok/s · %3 ms to first token")
-                          .arg(model.completionTokens)
-                          .arg(model.tokensPerSecond.toFixed(1))
-                          .arg(Math.round(model.timeToFirstTokenMs))
+                          .arg(message.completionTokens)
+                          .arg(message.tokensPerSecond.toFixed(1))
+                          .arg(Math.round(message.timeToFirstTokenMs))
                 color: Theme.textFaint
                 font.pixelSize: 12
                 leftPadding: 6
             }
-            Item { visible: !item.isUser; Layout.fillWidth: true }
+            Item { visible: !root.isUser; Layout.fillWidth: true }
         }
     }
 
@@ -305,7 +310,7 @@ Item {
             readonly property var block: parent && parent.block ? parent.block : ({})
             code: block.text || ""
             language: block.language || ""
-            onOpenInCodePane: item.openCode(code, language)
+            onOpenInCodePane: root.openCode(code, language)
         }
     }
 }

@@ -23,8 +23,8 @@ QtObject {
     readonly property color textFaint: dark ? "#6d707b" : "#9095a0"
 
     // Accent and states.
-    readonly property color accent: dark ? "#8b8cf6" : "#5250d8"
-    readonly property color accentHover: dark ? "#9d9ef8" : "#4341c4"
+    readonly property color accent: dark ? "#7172e6" : "#5250d8"
+    readonly property color accentHover: dark ? "#8283ee" : "#4341c4"
     readonly property color accentSoft: dark ? "#2b2b4a" : "#ecebfd"
     readonly property color accentText: "#ffffff"
     readonly property color danger: dark ? "#f07171" : "#c62f2f"

@@ -1,0 +1,85 @@
+#include "shell/studio_services.h"
+
+#include <QFileInfo>
+#include <QQmlContext>
+
+#include "controllers/chat_controller.h"
+#include "controllers/code_block_list_model.h"
+#include "controllers/conversation_list_model.h"
+#include "controllers/model_controller.h"
+#include "controllers/qt_text.h"
+#include "controllers/search_result_model.h"
+#include "controllers/text_file_saver.h"
+#include "engine/engine_thread.h"
+#include "engine/token_counter.h"
+#include "neox/storage/settings_store.h"
+
+namespace neox::app {
+
+namespace {
+constexpr char kLastModelKey[] = "app.last_model";
+}
+
+StudioServices::StudioServices(const QString& db_path, int threads, int token_delay_ms) {
+  db_.emplace(storage::Database::open(to_std(db_path)));
+  engine_thread_ = std::make_unique<EngineThread>(db_path);
+  engine_thread_->worker()->setTokenDelay(token_delay_ms);
+  counter_ = std::make_unique<TokenCounter>();
+  models_ = std::make_unique<ModelController>(engine_thread_->worker(), counter_.get());
+  models_->setThreads(threads);
+  chat_ = std::make_unique<ChatController>(*db_, engine_thread_->worker(), models_.get(), counter_.get());
+  conversations_ = std::make_unique<ConversationListModel>(*db_);
+  search_ = std::make_unique<SearchResultModel>(*db_);
+  code_blocks_ = std::make_unique<CodeBlockListModel>(chat_->messages());
+  file_saver_ = std::make_unique<TextFileSaver>();
+
+  QObject::connect(chat_.get(), &ChatController::conversationsChanged, conversations_.get(),
+                   &ConversationListModel::refresh);
+  QObject::connect(conversations_.get(), &ConversationListModel::removed, chat_.get(),
+                   &ChatController::conversationRemoved);
+  EngineWorker* worker = engine_thread_->worker();
+  QObject::connect(conversations_.get(), &ConversationListModel::deleted, worker,
+                   [worker](qint64 id) { worker->forgetConversation(id); });
+  // The last model used is the default next time.
+  QObject::connect(models_.get(), &ModelController::loaded, models_.get(), [this](const QString& path) {
+    try {
+      storage::SettingsStore(*db_).set(kLastModelKey, to_std(path));
+    } catch (const std::exception&) {
+      // A convenience: a full disk shows when a message is saved.
+    }
+  });
+}
+
+StudioServices::~StudioServices() {
+  // A deletion waiting for its undo time becomes final at quit.
+  try {
+    conversations_->commitRemoval();
+  } catch (const std::exception&) {
+  }
+  code_blocks_.reset();
+  search_.reset();
+  conversations_.reset();
+  chat_.reset();
+  models_.reset();
+  counter_.reset();
+  engine_thread_.reset();  // stops generation, joins the worker thread
+}
+
+void StudioServices::loadStartupModel(const QString& path) {
+  QString model = path;
+  if (model.isEmpty()) model = to_qstring(storage::SettingsStore(*db_).get_or(kLastModelKey, ""));
+  if (!model.isEmpty()) models_->load(QFileInfo(model).absoluteFilePath());
+  chat_->newConversation();
+}
+
+void StudioServices::expose(QQmlContext& context) {
+  context.setContextProperty(QStringLiteral("chat"), chat_.get());
+  context.setContextProperty(QStringLiteral("conversations"), conversations_.get());
+  context.setContextProperty(QStringLiteral("searchResults"), search_.get());
+  context.setContextProperty(QStringLiteral("models"), models_.get());
+  context.setContextProperty(QStringLiteral("codeBlocks"), code_blocks_.get());
+  context.setContextProperty(QStringLiteral("fileSaver"), file_saver_.get());
+  context.setContextProperty(QStringLiteral("storageNotice"), to_qstring(db_->report().message()));
+}
+
+}  // namespace neox::app

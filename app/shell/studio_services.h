@@ -1,0 +1,58 @@
+// The app's objects without a window: the database, the engine thread, the
+// token counter and the controllers, wired together, and handed to QML as
+// context properties (chat, conversations, searchResults, models,
+// codeBlocks, fileSaver). StudioApp adds the window; the view tests use this
+// alone with their own QML engine.
+#pragma once
+
+#include <QString>
+#include <memory>
+#include <optional>
+
+#include "neox/storage/database.h"
+
+class QQmlContext;
+
+namespace neox::app {
+
+class ChatController;
+class CodeBlockListModel;
+class ConversationListModel;
+class EngineThread;
+class ModelController;
+class SearchResultModel;
+class TextFileSaver;
+class TokenCounter;
+
+class StudioServices {
+ public:
+  // Opens (or creates) the database at db_path and starts the engine thread.
+  // Throws storage::StorageError when the database cannot be used.
+  StudioServices(const QString& db_path, int threads, int token_delay_ms = 0);
+  ~StudioServices();
+  StudioServices(const StudioServices&) = delete;
+  StudioServices& operator=(const StudioServices&) = delete;
+
+  // Loads the given model, or the last one used when empty (if any).
+  void loadStartupModel(const QString& path);
+  void expose(QQmlContext& context);
+
+  storage::Database& database() { return *db_; }
+  ChatController* chat() const { return chat_.get(); }
+  ConversationListModel* conversations() const { return conversations_.get(); }
+  ModelController* models() const { return models_.get(); }
+
+ private:
+  std::optional<storage::Database> db_;
+  std::unique_ptr<EngineThread> engine_thread_;
+  std::unique_ptr<TokenCounter> counter_;
+  // Declared after the database and the engine: destroyed before them.
+  std::unique_ptr<ModelController> models_;
+  std::unique_ptr<ChatController> chat_;
+  std::unique_ptr<ConversationListModel> conversations_;
+  std::unique_ptr<SearchResultModel> search_;
+  std::unique_ptr<CodeBlockListModel> code_blocks_;
+  std::unique_ptr<TextFileSaver> file_saver_;
+};
+
+}  // namespace neox::app
