@@ -1,6 +1,9 @@
 // Model rows from metadata.
 #include "neox/models/model_registry.h"
 
+#include <cstring>
+#include <fstream>
+
 namespace neox::models {
 
 neox::storage::ModelRecord model_record(const ModelInfo& info) {
@@ -25,10 +28,22 @@ neox::storage::ModelRecord register_model(neox::storage::ModelStore& store, cons
   return store.upsert(r);
 }
 
+bool is_weight_download(const std::filesystem::path& path) {
+  const std::string ext = path.extension().string();
+  if (ext == ".gguf" || ext == ".safetensors") return true;
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, 4) && std::memcmp(magic, "GGUF", 4) == 0;
+}
+
 DownloadRegistrar storage_registrar(neox::storage::ModelStore& store) {
   return [&store](const DownloadRequest& request, const QString& path, const QString& sha256) {
-    register_model(store, path.toStdString(), request.url.toString().toStdString(), sha256.toStdString(),
-                   request.display_name.toStdString());
+    const std::filesystem::path p = path.toStdString();
+    // config.json, tokenizer.json and the shard index are parts of a model, not models.
+    if (!is_weight_download(p)) return;
+    const bool folder_part = p.extension() == ".safetensors";
+    register_model(store, folder_part ? p.parent_path() : p, folder_part ? "" : request.url.toString().toStdString(),
+                   folder_part ? "" : sha256.toStdString(), folder_part ? "" : request.display_name.toStdString());
   };
 }
 

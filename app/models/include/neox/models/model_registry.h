@@ -23,8 +23,13 @@ neox::storage::ModelRecord register_model(neox::storage::ModelStore& store, cons
                                           const std::string& source_url = {}, const std::string& sha256 = {},
                                           const std::string& display_name = {});
 
+// Whether a downloaded file is a model's weights (.gguf, .safetensors, or GGUF by its magic).
+bool is_weight_download(const std::filesystem::path& path);
+
 // A DownloadManager registrar writing into `store` (which must outlive the manager
-// and belong to the manager's thread).
+// and belong to the manager's thread). Registers weight files only: a GGUF file
+// as itself (with its URL and sha256), a .safetensors file as its folder (the
+// row is updated as each shard arrives; the engine's verdict says when one is missing).
 DownloadRegistrar storage_registrar(neox::storage::ModelStore& store);
 
 }  // namespace neox::models
