@@ -172,7 +172,7 @@ void ApiServer::Impl::install_routes() {
     if (res.status == 413) {
       send_error(res, make_error(413, "invalid_request_error", "request_too_large",
                                  "the request body is larger than this server accepts (" +
-                                     format_bytes(options.max_body_bytes) + ")"));
+                                     std::to_string(options.max_body_bytes) + " bytes)"));
     } else if (res.status == 404) {
       send_error(res, make_error(404, "invalid_request_error", "unknown_url", "no such endpoint"));
     } else {
@@ -209,7 +209,7 @@ void ApiServer::Impl::handle_completion(const httplib::Request& req, httplib::Re
     if (req.body.size() > options.max_body_bytes)  // a chunked body has no Content-Length to check early
       return send_error(res, make_error(413, "invalid_request_error", "request_too_large",
                                         "the request body is larger than this server accepts (" +
-                                            format_bytes(options.max_body_bytes) + ")"));
+                                            std::to_string(options.max_body_bytes) + " bytes)"));
     std::shared_ptr<Job> job = prepare(parse_completion_request(endpoint, req.body));
     admit(*job);
     if (!job->request.stream) return respond_whole(*job, res);
