@@ -1,9 +1,8 @@
 // Catalog loading with a validation error for every field that can be wrong.
 #include "neox/models/catalog.h"
 
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "neox/chat_template.h"
 #include "neox/error.h"
@@ -28,7 +27,8 @@ class Reader {
     return *it;
   }
 
-  std::string text(const json& obj, const std::string& where, const char* key, bool allow_empty = false) const {
+  std::string text(const json& obj, const std::string& where, const char* key,
+                   bool allow_empty = false) const {
     const json& v = member(obj, where, key);
     if (!v.is_string()) fail(where + "." + key, "not a string");
     std::string s = v.get<std::string>();
@@ -44,7 +44,8 @@ class Reader {
   }
 
   // A positive integer, or null (unknown) when `nullable`.
-  std::optional<int64_t> count(const json& obj, const std::string& where, const char* key, bool nullable) const {
+  std::optional<int64_t> count(const json& obj, const std::string& where, const char* key,
+                               bool nullable) const {
     const json& v = member(obj, where, key);
     if (v.is_null() && nullable) return std::nullopt;
     if (!v.is_number_integer() || v.get<int64_t>() <= 0) fail(where + "." + key, "not a positive integer");
@@ -70,7 +71,8 @@ CatalogFile read_file(const Reader& r, const json& j, const std::string& where, 
   f.url = r.text(j, where, "url");
   const std::string prefix = "https://huggingface.co/" + repo + "/resolve/";
   if (f.url.rfind(prefix, 0) != 0) r.fail(where + ".url", "not of the form " + prefix + "<revision>/<file>");
-  if (std::optional<int64_t> size = r.count(j, where, "size_bytes", true)) f.size_bytes = static_cast<uint64_t>(*size);
+  if (std::optional<int64_t> size = r.count(j, where, "size_bytes", true))
+    f.size_bytes = static_cast<uint64_t>(*size);
   const json& sha = r.member(j, where, "sha256");
   if (!sha.is_null()) {
     if (!sha.is_string() || !is_hex64(sha.get<std::string>()))
@@ -80,11 +82,13 @@ CatalogFile read_file(const Reader& r, const json& j, const std::string& where, 
   return f;
 }
 
-CatalogVariant read_variant(const Reader& r, const json& j, const std::string& where, const std::string& repo) {
+CatalogVariant read_variant(const Reader& r, const json& j, const std::string& where,
+                            const std::string& repo) {
   if (!j.is_object()) r.fail(where, "not an object");
   CatalogVariant v;
   v.format = r.text(j, where, "format");
-  if (v.format != "safetensors" && v.format != "gguf") r.fail(where + ".format", "\"" + v.format + "\" is not safetensors or gguf");
+  if (v.format != "safetensors" && v.format != "gguf")
+    r.fail(where + ".format", "\"" + v.format + "\" is not safetensors or gguf");
   v.quantization = r.text(j, where, "quantization");
   v.approx_size_bytes = static_cast<uint64_t>(*r.count(j, where, "approx_size_bytes", false));
   v.source = r.text(j, where, "source");
@@ -99,7 +103,8 @@ CatalogVariant read_variant(const Reader& r, const json& j, const std::string& w
     for (size_t i = 0; i < files.size(); ++i) {
       const std::string fw = where + ".files[" + std::to_string(i) + "]";
       v.files.push_back(read_file(r, files[i], fw, repo));
-      if (!paths.insert(v.files.back().path).second) r.fail(fw + ".path", "\"" + v.files.back().path + "\" twice");
+      if (!paths.insert(v.files.back().path).second)
+        r.fail(fw + ".path", "\"" + v.files.back().path + "\" twice");
     }
   }
   return v;
@@ -130,7 +135,8 @@ CatalogModel read_model(const Reader& r, const json& j, const std::string& where
   const json& variants = r.member(j, where, "variants");
   if (!variants.is_array() || variants.empty()) r.fail(where + ".variants", "not a non-empty array");
   for (size_t i = 0; i < variants.size(); ++i)
-    m.variants.push_back(read_variant(r, variants[i], where + ".variants[" + std::to_string(i) + "]", m.repo));
+    m.variants.push_back(
+        read_variant(r, variants[i], where + ".variants[" + std::to_string(i) + "]", m.repo));
   return m;
 }
 
@@ -155,7 +161,8 @@ Catalog Catalog::parse(std::string_view text, const std::string& label) {
   for (size_t i = 0; i < models.size(); ++i) {
     const std::string where = "models[" + std::to_string(i) + "]";
     c.models_.push_back(read_model(r, models[i], where));
-    if (!ids.insert(c.models_.back().id).second) r.fail(where + ".id", "\"" + c.models_.back().id + "\" twice");
+    if (!ids.insert(c.models_.back().id).second)
+      r.fail(where + ".id", "\"" + c.models_.back().id + "\" twice");
   }
   return c;
 }
@@ -172,7 +179,8 @@ const CatalogModel* Catalog::find(std::string_view id) const {
 
 std::filesystem::path Catalog::default_path(const std::filesystem::path& executable_dir) {
   std::error_code ec;
-  const std::filesystem::path installed = executable_dir / ".." / "share" / "neox-studio" / "catalog" / "models.json";
+  const std::filesystem::path installed =
+      executable_dir / ".." / "share" / "neox-studio" / "catalog" / "models.json";
   if (std::filesystem::exists(installed, ec)) return installed.lexically_normal();
 #ifdef NEOX_CATALOG_SOURCE_PATH
   if (std::filesystem::exists(NEOX_CATALOG_SOURCE_PATH, ec)) return NEOX_CATALOG_SOURCE_PATH;

@@ -6,8 +6,8 @@
 
 namespace neox::models {
 
-QList<int> enqueue_catalog_variant(DownloadManager& manager, const CatalogModel& model, const CatalogVariant& variant,
-                                   const QString& models_folder) {
+QList<int> enqueue_catalog_variant(DownloadManager& manager, const CatalogModel& model,
+                                   const CatalogVariant& variant, const QString& models_folder) {
   QList<int> ids;
   if (variant.source != "download") return ids;
   const QString repo_name = QString::fromStdString(model.repo.substr(model.repo.find('/') + 1));
@@ -73,28 +73,41 @@ QVariant DownloadListModel::data(const QModelIndex& index, int role) const {
   const DownloadRequest r = manager_.request(id);
   const DownloadProgress p = manager_.progress(id);
   switch (role) {
-    case kIdRole: return id;
+    case kIdRole:
+      return id;
     case Qt::DisplayRole:
-    case kNameRole: return r.display_name.isEmpty() ? QFileInfo(r.destination).fileName() : r.display_name;
-    case kUrlRole: return r.url.toString();
-    case kDestinationRole: return r.destination;
-    case kStateRole: return static_cast<int>(manager_.state(id));
-    case kStateNameRole: return QString(download_state_name(manager_.state(id)));
-    case kReceivedRole: return p.received;
-    case kTotalRole: return p.total;
-    case kFractionRole: return p.total > 0 ? static_cast<double>(p.received) / static_cast<double>(p.total) : -1.0;
-    case kSpeedRole: return p.bytes_per_second;
-    case kEtaRole: return p.eta_seconds;
-    case kErrorRole: return manager_.error(id);
-    default: return {};
+    case kNameRole:
+      return r.display_name.isEmpty() ? QFileInfo(r.destination).fileName() : r.display_name;
+    case kUrlRole:
+      return r.url.toString();
+    case kDestinationRole:
+      return r.destination;
+    case kStateRole:
+      return static_cast<int>(manager_.state(id));
+    case kStateNameRole:
+      return QString(download_state_name(manager_.state(id)));
+    case kReceivedRole:
+      return p.received;
+    case kTotalRole:
+      return p.total;
+    case kFractionRole:
+      return p.total > 0 ? static_cast<double>(p.received) / static_cast<double>(p.total) : -1.0;
+    case kSpeedRole:
+      return p.bytes_per_second;
+    case kEtaRole:
+      return p.eta_seconds;
+    case kErrorRole:
+      return manager_.error(id);
+    default:
+      return {};
   }
 }
 
 QHash<int, QByteArray> DownloadListModel::roleNames() const {
-  return {{kIdRole, "downloadId"}, {kNameRole, "name"},        {kUrlRole, "url"},
-          {kDestinationRole, "destination"}, {kStateRole, "state"}, {kStateNameRole, "stateName"},
-          {kReceivedRole, "received"}, {kTotalRole, "total"},    {kFractionRole, "fraction"},
-          {kSpeedRole, "bytesPerSecond"}, {kEtaRole, "etaSeconds"}, {kErrorRole, "error"}};
+  return {{kIdRole, "downloadId"},           {kNameRole, "name"},      {kUrlRole, "url"},
+          {kDestinationRole, "destination"}, {kStateRole, "state"},    {kStateNameRole, "stateName"},
+          {kReceivedRole, "received"},       {kTotalRole, "total"},    {kFractionRole, "fraction"},
+          {kSpeedRole, "bytesPerSecond"},    {kEtaRole, "etaSeconds"}, {kErrorRole, "error"}};
 }
 
 }  // namespace neox::models

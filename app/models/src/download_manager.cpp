@@ -59,20 +59,36 @@ constexpr int kMaxRestartsFromZero = 2;
 
 const char* download_state_name(DownloadState state) {
   switch (state) {
-    case DownloadState::kQueued: return "queued";
-    case DownloadState::kDownloading: return "downloading";
-    case DownloadState::kPaused: return "paused";
-    case DownloadState::kVerifying: return "verifying";
-    case DownloadState::kFinished: return "finished";
-    case DownloadState::kFailed: return "failed";
-    case DownloadState::kCancelled: return "cancelled";
+    case DownloadState::kQueued:
+      return "queued";
+    case DownloadState::kDownloading:
+      return "downloading";
+    case DownloadState::kPaused:
+      return "paused";
+    case DownloadState::kVerifying:
+      return "verifying";
+    case DownloadState::kFinished:
+      return "finished";
+    case DownloadState::kFailed:
+      return "failed";
+    case DownloadState::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }
 
 struct DownloadManager::Task {
   // Why the current reply is being stopped (decided before abort(), acted on in on_finished).
-  enum class Stop { kNone, kPause, kCancel, kStall, kRestartFromZero, kAlreadyComplete, kHttpError, kRefused };
+  enum class Stop {
+    kNone,
+    kPause,
+    kCancel,
+    kStall,
+    kRestartFromZero,
+    kAlreadyComplete,
+    kHttpError,
+    kRefused
+  };
 
   int id = 0;
   DownloadRequest req;
@@ -97,7 +113,9 @@ struct DownloadManager::Task {
 
   QString part() const { return part_path(req.destination); }
   QString sidecar() const { return sidecar_path(req.destination); }
-  QString name() const { return req.display_name.isEmpty() ? QFileInfo(req.destination).fileName() : req.display_name; }
+  QString name() const {
+    return req.display_name.isEmpty() ? QFileInfo(req.destination).fileName() : req.display_name;
+  }
 };
 
 DownloadManager::DownloadManager(DownloadOptions options, QObject* parent)
@@ -159,8 +177,9 @@ QString DownloadManager::sha256(int id) const {
 int DownloadManager::enqueue(const DownloadRequest& request) {
   const QString dest = QFileInfo(request.destination).absoluteFilePath();
   for (auto& t : tasks_)
-    if (t->req.destination == dest && (t->state == DownloadState::kQueued || t->state == DownloadState::kDownloading ||
-                                       t->state == DownloadState::kVerifying))
+    if (t->req.destination == dest &&
+        (t->state == DownloadState::kQueued || t->state == DownloadState::kDownloading ||
+         t->state == DownloadState::kVerifying))
       return t->id;
   const int id = add_task(request, DownloadState::kQueued).id;
   schedule();
@@ -266,7 +285,8 @@ void DownloadManager::start(Task& t) {
     if (free - options_.free_space_margin < needed) {
       fail(t,
            QString("Not enough disk space for %1: it needs %2 more, and %3 is free in %4.")
-               .arg(t.name(), bytes_text(needed + options_.free_space_margin), bytes_text(free), dest.absolutePath()),
+               .arg(t.name(), bytes_text(needed + options_.free_space_margin), bytes_text(free),
+                    dest.absolutePath()),
            true);
       return;
     }
@@ -368,8 +388,9 @@ bool DownloadManager::handle_headers(Task& t) {
     const qint64 needed = t.total - t.received;
     if (free - options_.free_space_margin < needed) {
       t.stop = Task::Stop::kRefused;
-      t.stop_message = QString("Not enough disk space for %1: it needs %2 more, and %3 is free in %4.")
-                           .arg(t.name(), bytes_text(needed + options_.free_space_margin), bytes_text(free), folder);
+      t.stop_message =
+          QString("Not enough disk space for %1: it needs %2 more, and %3 is free in %4.")
+              .arg(t.name(), bytes_text(needed + options_.free_space_margin), bytes_text(free), folder);
       stop_reply(t);
       return false;
     }
@@ -401,10 +422,13 @@ void DownloadManager::emit_progress(Task& t, bool force) {
   const auto& [t0, b0] = t.samples.front();
   t.progress.received = t.received;
   t.progress.total = t.total;
-  if (now > t0) t.progress.bytes_per_second = static_cast<double>(t.received - b0) * 1000.0 / static_cast<double>(now - t0);
-  t.progress.eta_seconds = t.total > 0 && t.progress.bytes_per_second > 0
-                               ? static_cast<qint64>(static_cast<double>(t.total - t.received) / t.progress.bytes_per_second)
-                               : -1;
+  if (now > t0)
+    t.progress.bytes_per_second =
+        static_cast<double>(t.received - b0) * 1000.0 / static_cast<double>(now - t0);
+  t.progress.eta_seconds =
+      t.total > 0 && t.progress.bytes_per_second > 0
+          ? static_cast<qint64>(static_cast<double>(t.total - t.received) / t.progress.bytes_per_second)
+          : -1;
   const bool done = t.total > 0 && t.received >= t.total;
   if (!done && !force && now - t.last_progress_ms < kProgressIntervalMs) return;
   t.last_progress_ms = now;
@@ -450,14 +474,16 @@ void DownloadManager::on_finished(Task& t) {
       const int id = t.id;
       QTimer::singleShot(options_.retry_delay_ms, this, [this, id, generation] {
         Task* again = task(id);
-        if (again && again->generation == generation && again->state == DownloadState::kDownloading && !again->reply)
+        if (again && again->generation == generation && again->state == DownloadState::kDownloading &&
+            !again->reply)
           start(*again);
       });
       return;
     }
     fail(t,
          QString("%1 stopped at %2 of %3: %4 Resume to continue from there.")
-             .arg(t.name(), bytes_text(t.received), t.total > 0 ? bytes_text(t.total) : QString("an unknown size"), why),
+             .arg(t.name(), bytes_text(t.received),
+                  t.total > 0 ? bytes_text(t.total) : QString("an unknown size"), why),
          true);
   };
 
@@ -509,8 +535,9 @@ void DownloadManager::on_finished(Task& t) {
     return;
   }
   if (t.req.expected_size >= 0 && t.received != t.req.expected_size) {
-    fail(t, QString("%1 arrived with %2, but %3 was expected.").arg(t.name(), bytes_text(t.received),
-                                                                   bytes_text(t.req.expected_size)),
+    fail(t,
+         QString("%1 arrived with %2, but %3 was expected.")
+             .arg(t.name(), bytes_text(t.received), bytes_text(t.req.expected_size)),
          false);
     return;
   }
@@ -531,7 +558,8 @@ void DownloadManager::verify(Task& t) {
       error = QString("Cannot read %1 to check it: %2").arg(part, f.errorString());
     const QString hex = QString::fromLatin1(hash.result().toHex());
     // The destructor joins the pool first, so `this` is alive while this is queued.
-    QMetaObject::invokeMethod(this, [this, id, hex, error] { on_hashed(id, hex, error); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, id, hex, error] { on_hashed(id, hex, error); }, Qt::QueuedConnection);
   });
 }
 
@@ -558,7 +586,8 @@ void DownloadManager::on_hashed(int id, const QString& sha256, const QString& ha
     if (kept.isEmpty()) kept = " It was deleted and not added to your models.";
     QFile::remove(t->part());
     fail(*t,
-         QString("%1 failed its checksum: expected sha256 %2, got %3.%4").arg(t->name(), t->req.sha256, sha256, kept),
+         QString("%1 failed its checksum: expected sha256 %2, got %3.%4")
+             .arg(t->name(), t->req.sha256, sha256, kept),
          false);
     return;
   }
@@ -566,7 +595,8 @@ void DownloadManager::on_hashed(int id, const QString& sha256, const QString& ha
   std::error_code ec;
   std::filesystem::rename(t->part().toStdString(), t->req.destination.toStdString(), ec);
   if (ec) {
-    fail(*t, QString("Cannot move %1 into place: %2").arg(t->part(), QString::fromStdString(ec.message())), true);
+    fail(*t, QString("Cannot move %1 into place: %2").arg(t->part(), QString::fromStdString(ec.message())),
+         true);
     return;
   }
   QFile::remove(t->sidecar());
@@ -574,7 +604,8 @@ void DownloadManager::on_hashed(int id, const QString& sha256, const QString& ha
     try {
       registrar_(t->req, t->req.destination, sha256);
     } catch (const std::exception& e) {
-      t->error = QString("Downloaded %1, but it could not be added to your models: %2").arg(t->name(), e.what());
+      t->error =
+          QString("Downloaded %1, but it could not be added to your models: %2").arg(t->name(), e.what());
       set_state(*t, DownloadState::kFailed);
       emit failed(t->id, t->error);
       schedule();

@@ -30,19 +30,26 @@ uint64_t sat_sub(uint64_t a, uint64_t b) {
 
 const char* device_kind_name(DeviceKind kind) {
   switch (kind) {
-    case DeviceKind::kCpu: return "cpu";
-    case DeviceKind::kCuda: return "cuda";
-    case DeviceKind::kVulkan: return "vulkan";
+    case DeviceKind::kCpu:
+      return "cpu";
+    case DeviceKind::kCuda:
+      return "cuda";
+    case DeviceKind::kVulkan:
+      return "vulkan";
   }
   return "unknown";
 }
 
 const char* fit_verdict_name(FitVerdict verdict) {
   switch (verdict) {
-    case FitVerdict::kFitsOnGpu: return "fits_gpu";
-    case FitVerdict::kPartialGpu: return "partial_gpu";
-    case FitVerdict::kCpuOnly: return "cpu_only";
-    case FitVerdict::kDoesNotFit: return "does_not_fit";
+    case FitVerdict::kFitsOnGpu:
+      return "fits_gpu";
+    case FitVerdict::kPartialGpu:
+      return "partial_gpu";
+    case FitVerdict::kCpuOnly:
+      return "cpu_only";
+    case FitVerdict::kDoesNotFit:
+      return "does_not_fit";
   }
   return "unknown";
 }
@@ -105,14 +112,14 @@ MemoryEstimate estimate_memory(const ModelInfo& m, const FitRequest& request) {
 
   // GptNeoxModel::Activations for the largest chunk, plus one row of logits.
   const int64_t batch = request.n_batch > 0 ? request.n_batch : 512;
-  const uint64_t rows = static_cast<uint64_t>(std::min({batch, kEngineMaxChunk, static_cast<int64_t>(n_ctx)}));
+  const uint64_t rows =
+      static_cast<uint64_t>(std::min({batch, kEngineMaxChunk, static_cast<int64_t>(n_ctx)}));
   e.activations = rows * (10 * n_embd + n_ff) * kF32 + n_vocab * kF32;
 
   // CpuBackend scratch: attention scores per thread; int8 activations and
   // their scales (one float per 32, two sums per 32) for quantized matmuls.
-  const uint64_t threads =
-      request.n_threads > 0 ? static_cast<uint64_t>(request.n_threads)
-                            : std::max<uint64_t>(1, std::thread::hardware_concurrency());
+  const uint64_t threads = request.n_threads > 0 ? static_cast<uint64_t>(request.n_threads)
+                                                 : std::max<uint64_t>(1, std::thread::hardware_concurrency());
   e.backend_scratch = threads * n_ctx * kF32;
   if (!is_float_type(m.quantization)) {
     const uint64_t k = std::max(n_embd, n_ff);

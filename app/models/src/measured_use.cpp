@@ -1,11 +1,10 @@
 // MeasuringBackend and the estimate-vs-measured log.
 #include "neox/models/measured_use.h"
 
+#include <QLoggingCategory>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-
-#include <QLoggingCategory>
 #include <nlohmann/json.hpp>
 
 #include "neox/error.h"
@@ -26,7 +25,8 @@ std::string percent(uint64_t estimate, uint64_t measured) {
   if (measured == 0) return estimate == 0 ? "exact" : "n/a";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%+.1f%%",
-                100.0 * (static_cast<double>(estimate) - static_cast<double>(measured)) / static_cast<double>(measured));
+                100.0 * (static_cast<double>(estimate) - static_cast<double>(measured)) /
+                    static_cast<double>(measured));
   return buf;
 }
 
@@ -93,7 +93,8 @@ void log_fit_check(const std::string& model_name, const MemoryEstimate& e, const
           {"activations", e.activations},
           {"backend_scratch", e.backend_scratch},
           {"runtime_overhead", e.runtime_overhead}}},
-        {"measured", {{"weights", used.weights}, {"kv_cache", used.kv_cache}, {"activations", used.activations_peak}}},
+        {"measured",
+         {{"weights", used.weights}, {"kv_cache", used.kv_cache}, {"activations", used.activations_peak}}},
     };
     std::ofstream out(jsonl, std::ios::app);
     out << record.dump() << '\n';

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "neox/chat_template.h"
@@ -90,7 +89,8 @@ void read_gguf(ModelInfo& info, const std::string& display_name) {
     info.n_embd = g->get_int(a + "embedding_length").value_or(0);
     info.n_ff = g->get_int(a + "feed_forward_length").value_or(0);
     info.n_head = g->get_int(a + "attention.head_count").value_or(0);
-    if (std::optional<int64_t> ft = g->get_int("general.file_type")) info.file_type = gguf_file_type_name(*ft);
+    if (std::optional<int64_t> ft = g->get_int("general.file_type"))
+      info.file_type = gguf_file_type_name(*ft);
     info.has_embedded_template = g->find("tokenizer.chat_template") != nullptr;
   } catch (const std::exception& e) {  // a key of the wrong type
     info.unsupported_reason = e.what();
@@ -149,8 +149,8 @@ void read_hf_folder(ModelInfo& info, const std::string& display_name) {
     if (!c.is_object()) throw Error((folder / "config.json").string() + ": not a JSON object");
     std::string type = c.value("model_type", "");
     if (type == "gpt_neox") type = "gptneox";  // the name GGUF and the engine use
-    if (type.empty() && c.contains("architectures") && c["architectures"].is_array() && !c["architectures"].empty() &&
-        c["architectures"][0].is_string())
+    if (type.empty() && c.contains("architectures") && c["architectures"].is_array() &&
+        !c["architectures"].empty() && c["architectures"][0].is_string())
       type = c["architectures"][0].get<std::string>();
     info.architecture = type;
     if (c.contains("max_position_embeddings") && c["max_position_embeddings"].is_number_integer())
@@ -191,14 +191,14 @@ void read_hf_folder(ModelInfo& info, const std::string& display_name) {
 std::string gguf_file_type_name(int64_t file_type) {
   // llama.cpp's llama_ftype numbers (gaps are retired types).
   static const std::map<int64_t, const char*> kNames = {
-      {0, "ALL_F32"},         {1, "MOSTLY_F16"},      {2, "MOSTLY_Q4_0"},     {3, "MOSTLY_Q4_1"},
-      {7, "MOSTLY_Q8_0"},     {8, "MOSTLY_Q5_0"},     {9, "MOSTLY_Q5_1"},     {10, "MOSTLY_Q2_K"},
-      {11, "MOSTLY_Q3_K_S"},  {12, "MOSTLY_Q3_K_M"},  {13, "MOSTLY_Q3_K_L"},  {14, "MOSTLY_Q4_K_S"},
-      {15, "MOSTLY_Q4_K_M"},  {16, "MOSTLY_Q5_K_S"},  {17, "MOSTLY_Q5_K_M"},  {18, "MOSTLY_Q6_K"},
-      {19, "MOSTLY_IQ2_XXS"}, {20, "MOSTLY_IQ2_XS"},  {21, "MOSTLY_Q2_K_S"},  {22, "MOSTLY_IQ3_XS"},
-      {23, "MOSTLY_IQ3_XXS"}, {24, "MOSTLY_IQ1_S"},   {25, "MOSTLY_IQ4_NL"},  {26, "MOSTLY_IQ3_S"},
-      {27, "MOSTLY_IQ3_M"},   {28, "MOSTLY_IQ2_S"},   {29, "MOSTLY_IQ2_M"},   {30, "MOSTLY_IQ4_XS"},
-      {31, "MOSTLY_IQ1_M"},   {32, "MOSTLY_BF16"},    {36, "MOSTLY_TQ1_0"},   {37, "MOSTLY_TQ2_0"},
+      {0, "ALL_F32"},           {1, "MOSTLY_F16"},     {2, "MOSTLY_Q4_0"},    {3, "MOSTLY_Q4_1"},
+      {7, "MOSTLY_Q8_0"},       {8, "MOSTLY_Q5_0"},    {9, "MOSTLY_Q5_1"},    {10, "MOSTLY_Q2_K"},
+      {11, "MOSTLY_Q3_K_S"},    {12, "MOSTLY_Q3_K_M"}, {13, "MOSTLY_Q3_K_L"}, {14, "MOSTLY_Q4_K_S"},
+      {15, "MOSTLY_Q4_K_M"},    {16, "MOSTLY_Q5_K_S"}, {17, "MOSTLY_Q5_K_M"}, {18, "MOSTLY_Q6_K"},
+      {19, "MOSTLY_IQ2_XXS"},   {20, "MOSTLY_IQ2_XS"}, {21, "MOSTLY_Q2_K_S"}, {22, "MOSTLY_IQ3_XS"},
+      {23, "MOSTLY_IQ3_XXS"},   {24, "MOSTLY_IQ1_S"},  {25, "MOSTLY_IQ4_NL"}, {26, "MOSTLY_IQ3_S"},
+      {27, "MOSTLY_IQ3_M"},     {28, "MOSTLY_IQ2_S"},  {29, "MOSTLY_IQ2_M"},  {30, "MOSTLY_IQ4_XS"},
+      {31, "MOSTLY_IQ1_M"},     {32, "MOSTLY_BF16"},   {36, "MOSTLY_TQ1_0"},  {37, "MOSTLY_TQ2_0"},
       {38, "MOSTLY_MXFP4_MOE"},
   };
   auto it = kNames.find(file_type);

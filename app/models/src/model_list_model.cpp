@@ -81,7 +81,8 @@ void ModelListModel::recompute_fits() {
   if (!probe_) return;
   const uint64_t ram = probe_->ram_available();
   const std::vector<DeviceMemory> gpus = probe_->gpus();
-  for (const ModelEntry& e : entries_) fits_.push_back(plan_fit(e.info, {.n_ctx = context_length_}, ram, gpus));
+  for (const ModelEntry& e : entries_)
+    fits_.push_back(plan_fit(e.info, {.n_ctx = context_length_}, ram, gpus));
 }
 
 QVariantMap ModelListModel::fitFor(int row, int n_ctx) const {
@@ -99,7 +100,8 @@ QString ModelListModel::moveToTrash(int row) {
   const ModelEntry& e = entries_[row];
   if (e.found.owned_by_other_app || is_in_other_app_store(e.found.path, roots_))
     return QString("%1 belongs to %2; NeoX Studio only reads it. Remove it from %2 instead.")
-        .arg(QString::fromStdString(e.found.display_name), QString::fromUtf8(source_label(e.found.source).data()));
+        .arg(QString::fromStdString(e.found.display_name),
+             QString::fromUtf8(source_label(e.found.source).data()));
   const QString path = QString::fromStdString(e.found.path.string());
   if (!QFile::moveToTrash(path)) return QString("Could not move %1 to the trash.").arg(path);
   beginRemoveRows(QModelIndex(), row, row);
@@ -118,30 +120,51 @@ QVariant ModelListModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
   const ModelEntry& e = entries_[static_cast<size_t>(index.row())];
   const ModelInfo& i = e.info;
-  const FitPlan* fit = index.row() < static_cast<int>(fits_.size()) ? &fits_[static_cast<size_t>(index.row())] : nullptr;
+  const FitPlan* fit =
+      index.row() < static_cast<int>(fits_.size()) ? &fits_[static_cast<size_t>(index.row())] : nullptr;
   auto s = [](const std::string& v) { return QString::fromStdString(v); };
   switch (role) {
     case Qt::DisplayRole:
-    case kNameRole: return s(i.name.empty() ? e.found.display_name : i.name);
-    case kPathRole: return s(e.found.path.string());
-    case kSourceRole: return QString::fromUtf8(source_name(e.found.source).data());
-    case kSourceLabelRole: return QString::fromUtf8(source_label(e.found.source).data());
-    case kOwnedByOtherAppRole: return e.found.owned_by_other_app;
-    case kFormatRole: return s(i.format);
-    case kArchitectureRole: return s(i.architecture);
-    case kParametersRole: return static_cast<qlonglong>(i.parameter_count);
-    case kQuantizationRole: return s(i.file_type.empty() ? i.quantization : i.quantization + " (" + i.file_type + ")");
-    case kSizeBytesRole: return static_cast<qulonglong>(i.size_bytes);
-    case kContextLengthRole: return static_cast<qlonglong>(i.context_length);
-    case kLicenseRole: return s(i.license.empty() ? "unknown" : i.license);
-    case kChatTemplateRole: return s(i.chat_template);
-    case kSupportedRole: return i.supported;
-    case kUnsupportedReasonRole: return s(i.unsupported_reason);
-    case kFitVerdictRole: return fit ? QString(fit_verdict_name(fit->verdict)) : QString();
-    case kGpuLayersRole: return fit ? static_cast<qlonglong>(fit->gpu_layers) : 0;
-    case kFitSummaryRole: return fit ? s(fit->summary) : QString();
-    case kMemoryNeededRole: return fit ? static_cast<qulonglong>(fit->estimate.total()) : 0;
-    default: return {};
+    case kNameRole:
+      return s(i.name.empty() ? e.found.display_name : i.name);
+    case kPathRole:
+      return s(e.found.path.string());
+    case kSourceRole:
+      return QString::fromUtf8(source_name(e.found.source).data());
+    case kSourceLabelRole:
+      return QString::fromUtf8(source_label(e.found.source).data());
+    case kOwnedByOtherAppRole:
+      return e.found.owned_by_other_app;
+    case kFormatRole:
+      return s(i.format);
+    case kArchitectureRole:
+      return s(i.architecture);
+    case kParametersRole:
+      return static_cast<qlonglong>(i.parameter_count);
+    case kQuantizationRole:
+      return s(i.file_type.empty() ? i.quantization : i.quantization + " (" + i.file_type + ")");
+    case kSizeBytesRole:
+      return static_cast<qulonglong>(i.size_bytes);
+    case kContextLengthRole:
+      return static_cast<qlonglong>(i.context_length);
+    case kLicenseRole:
+      return s(i.license.empty() ? "unknown" : i.license);
+    case kChatTemplateRole:
+      return s(i.chat_template);
+    case kSupportedRole:
+      return i.supported;
+    case kUnsupportedReasonRole:
+      return s(i.unsupported_reason);
+    case kFitVerdictRole:
+      return fit ? QString(fit_verdict_name(fit->verdict)) : QString();
+    case kGpuLayersRole:
+      return fit ? static_cast<qlonglong>(fit->gpu_layers) : 0;
+    case kFitSummaryRole:
+      return fit ? s(fit->summary) : QString();
+    case kMemoryNeededRole:
+      return fit ? static_cast<qulonglong>(fit->estimate.total()) : 0;
+    default:
+      return {};
   }
 }
 

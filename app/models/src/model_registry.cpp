@@ -42,8 +42,9 @@ DownloadRegistrar storage_registrar(neox::storage::ModelStore& store) {
     // config.json, tokenizer.json and the shard index are parts of a model, not models.
     if (!is_weight_download(p)) return;
     const bool folder_part = p.extension() == ".safetensors";
-    register_model(store, folder_part ? p.parent_path() : p, folder_part ? "" : request.url.toString().toStdString(),
-                   folder_part ? "" : sha256.toStdString(), folder_part ? "" : request.display_name.toStdString());
+    register_model(
+        store, folder_part ? p.parent_path() : p, folder_part ? "" : request.url.toString().toStdString(),
+        folder_part ? "" : sha256.toStdString(), folder_part ? "" : request.display_name.toStdString());
   };
 }
 

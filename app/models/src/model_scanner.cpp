@@ -6,10 +6,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace neox::models {
 namespace fs = std::filesystem;
@@ -50,8 +49,8 @@ uint64_t file_size_or_note(const fs::path& p, std::vector<std::string>& problems
 bool is_hf_folder(const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(dir / "config.json", ec)) return false;
-  for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
-       it.increment(ec))
+  for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec))
     if (is_weight_file(it->path())) return true;
   return false;
 }
@@ -61,8 +60,8 @@ bool is_hf_folder(const fs::path& dir) {
 bool hf_folder_size(const fs::path& dir, uint64_t& total, std::vector<std::string>& problems) {
   total = 0;
   std::error_code ec;
-  for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
-       it.increment(ec)) {
+  for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
     if (!is_weight_file(it->path())) continue;
     std::error_code size_ec;
     const uint64_t size = fs::file_size(it->path(), size_ec);
@@ -161,8 +160,8 @@ fs::path pick_snapshot(const fs::path& repo_dir) {
 void scan_huggingface_hub(const fs::path& hub, Collector& c) {
   std::error_code ec;
   if (!fs::is_directory(hub, ec)) return;
-  for (fs::directory_iterator it(hub, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
-       it.increment(ec)) {
+  for (fs::directory_iterator it(hub, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
     const std::string dir_name = it->path().filename().string();
     if (dir_name.rfind("models--", 0) != 0) continue;  // datasets--, spaces-- are not models
     std::string repo_id = dir_name.substr(8);
@@ -181,7 +180,8 @@ void scan_huggingface_hub(const fs::path& hub, Collector& c) {
     }
     // GGUF repositories keep their files at the top or in per-quantization folders.
     std::error_code walk_ec;
-    for (fs::recursive_directory_iterator f(snapshot, fs::directory_options::skip_permission_denied, walk_ec), fend;
+    for (fs::recursive_directory_iterator f(snapshot, fs::directory_options::skip_permission_denied, walk_ec),
+         fend;
          !walk_ec && f != fend; f.increment(walk_ec)) {
       if (f.depth() + 1 >= kMaxFolderDepth) f.disable_recursion_pending();
       if (!is_gguf_name(f->path())) continue;
@@ -235,7 +235,8 @@ void scan_ollama(const fs::path& root, Collector& c) {
        !ec && it != end; it.increment(ec)) {
     std::error_code t_ec;
     if (it.depth() >= 3) it.disable_recursion_pending();
-    if (it.depth() == 3 && it->is_regular_file(t_ec)) found.push_back(it->path());  // <host>/<namespace>/<name>/<tag>
+    if (it.depth() == 3 && it->is_regular_file(t_ec))
+      found.push_back(it->path());  // <host>/<namespace>/<name>/<tag>
   }
   std::sort(found.begin(), found.end());
   for (const fs::path& manifest : found) {
@@ -258,7 +259,8 @@ void scan_ollama(const fs::path& root, Collector& c) {
     const std::string digest = model_layer->value("digest", "");
     if (digest.rfind("sha256:", 0) != 0 || digest.size() != 7 + 64 ||
         digest.find_first_not_of("0123456789abcdef", 7) != std::string::npos) {
-      c.problems().push_back(manifest.string() + ": Ollama model layer has an unusable digest '" + digest + "'");
+      c.problems().push_back(manifest.string() + ": Ollama model layer has an unusable digest '" + digest +
+                             "'");
       continue;
     }
     const fs::path blob = root / "blobs" / ("sha256-" + digest.substr(7));
@@ -282,8 +284,8 @@ void scan_ollama(const fs::path& root, Collector& c) {
 void scan_gpt4all(const fs::path& root, Collector& c) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return;
-  for (fs::directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
-       it.increment(ec)) {
+  for (fs::directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
     if (!is_gguf_name(it->path())) continue;  // GPT4All's unfinished downloads are "incomplete-*.gguf"
     if (it->path().filename().string().rfind("incomplete-", 0) == 0) continue;
     FoundModel m;
@@ -326,24 +328,36 @@ bool is_inside(const fs::path& path, const fs::path& root) {
 
 std::string_view source_name(ModelSource source) {
   switch (source) {
-    case ModelSource::kAppFolder: return "app";
-    case ModelSource::kUserFolder: return "folder";
-    case ModelSource::kHuggingFaceCache: return "huggingface";
-    case ModelSource::kLmStudio: return "lmstudio";
-    case ModelSource::kOllama: return "ollama";
-    case ModelSource::kGpt4All: return "gpt4all";
+    case ModelSource::kAppFolder:
+      return "app";
+    case ModelSource::kUserFolder:
+      return "folder";
+    case ModelSource::kHuggingFaceCache:
+      return "huggingface";
+    case ModelSource::kLmStudio:
+      return "lmstudio";
+    case ModelSource::kOllama:
+      return "ollama";
+    case ModelSource::kGpt4All:
+      return "gpt4all";
   }
   return "unknown";
 }
 
 std::string_view source_label(ModelSource source) {
   switch (source) {
-    case ModelSource::kAppFolder: return "NeoX Studio";
-    case ModelSource::kUserFolder: return "Your folder";
-    case ModelSource::kHuggingFaceCache: return "Hugging Face cache";
-    case ModelSource::kLmStudio: return "LM Studio";
-    case ModelSource::kOllama: return "Ollama";
-    case ModelSource::kGpt4All: return "GPT4All";
+    case ModelSource::kAppFolder:
+      return "NeoX Studio";
+    case ModelSource::kUserFolder:
+      return "Your folder";
+    case ModelSource::kHuggingFaceCache:
+      return "Hugging Face cache";
+    case ModelSource::kLmStudio:
+      return "LM Studio";
+    case ModelSource::kOllama:
+      return "Ollama";
+    case ModelSource::kGpt4All:
+      return "GPT4All";
   }
   return "Unknown";
 }
@@ -358,8 +372,7 @@ ScanRoots ScanRoots::defaults(const fs::path& home, const fs::path& app_models) 
   else
     r.huggingface_hubs.push_back(home / ".cache" / "huggingface" / "hub");
   r.lm_studio = {home / ".lmstudio" / "models", home / ".cache" / "lm-studio" / "models"};
-  if (fs::path ollama = env_path("OLLAMA_MODELS"); !ollama.empty())
-    r.ollama.push_back(ollama);
+  if (fs::path ollama = env_path("OLLAMA_MODELS"); !ollama.empty()) r.ollama.push_back(ollama);
   r.ollama.push_back(home / ".ollama" / "models");
   r.gpt4all.push_back(home / ".local" / "share" / "nomic.ai" / "GPT4All");
   return r;

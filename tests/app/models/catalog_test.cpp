@@ -12,14 +12,16 @@
 namespace neox::models {
 namespace {
 
-const std::filesystem::path kCatalog = std::filesystem::path(NEOX_SOURCE_DIR) / "resources/catalog/models.json";
+const std::filesystem::path kCatalog =
+    std::filesystem::path(NEOX_SOURCE_DIR) / "resources/catalog/models.json";
 
 TEST(Catalog, ShippedCatalogHasTheNeoxFamily) {
   const Catalog c = Catalog::load(kCatalog);
-  for (const char* id : {"pythia-70m", "pythia-160m", "pythia-410m", "pythia-1b", "pythia-1.4b", "pythia-2.8b",
-                         "pythia-6.9b", "pythia-12b", "dolly-v2-3b", "dolly-v2-7b", "dolly-v2-12b",
-                         "redpajama-incite-chat-3b", "redpajama-incite-chat-7b", "stablelm-tuned-alpha-3b",
-                         "stablelm-tuned-alpha-7b", "gpt-neox-20b", "oasst-sft-4-pythia-12b", "fim-neox-1.3b"})
+  for (const char* id :
+       {"pythia-70m", "pythia-160m", "pythia-410m", "pythia-1b", "pythia-1.4b", "pythia-2.8b", "pythia-6.9b",
+        "pythia-12b", "dolly-v2-3b", "dolly-v2-7b", "dolly-v2-12b", "redpajama-incite-chat-3b",
+        "redpajama-incite-chat-7b", "stablelm-tuned-alpha-3b", "stablelm-tuned-alpha-7b", "gpt-neox-20b",
+        "oasst-sft-4-pythia-12b", "fim-neox-1.3b"})
     EXPECT_NE(c.find(id), nullptr) << id;
   EXPECT_EQ(c.find("pythia-1.4b")->license, "apache-2.0");
   EXPECT_EQ(c.find("gpt-neox-20b")->license, "apache-2.0");
@@ -64,16 +66,19 @@ TEST(Catalog, MalformedCatalogsSayWhereAndWhat) {
   expect_error("{\"version\": 2, \"models\": []}", "version");
   expect_error(mutate([](auto& j) { j["models"][1].erase("repo"); }), "models[1]: missing \"repo\"");
   expect_error(mutate([](auto& j) { j["models"][2]["repo"] = "no-slash"; }), "models[2].repo");
-  expect_error(mutate([](auto& j) { j["models"][0]["chat_template"] = "alpaca"; }), "models[0].chat_template");
+  expect_error(mutate([](auto& j) { j["models"][0]["chat_template"] = "alpaca"; }),
+               "models[0].chat_template");
   expect_error(mutate([](auto& j) { j["models"][3]["id"] = "pythia-70m"; }), "models[3].id");
   expect_error(mutate([](auto& j) { j["models"][0]["variants"][0]["files"][2]["sha256"] = "abc"; }),
                "models[0].variants[0].files[2].sha256");
-  expect_error(mutate([](auto& j) { j["models"][0]["variants"][0]["files"][0]["url"] = "http://evil.example/x"; }),
-               "models[0].variants[0].files[0].url");
+  expect_error(
+      mutate([](auto& j) { j["models"][0]["variants"][0]["files"][0]["url"] = "http://evil.example/x"; }),
+      "models[0].variants[0].files[0].url");
   expect_error(mutate([](auto& j) { j["models"][0]["variants"][0]["files"][0]["path"] = "../../.bashrc"; }),
                "files[0].path");
   expect_error(mutate([](auto& j) { j["models"][0]["parameters"] = -5; }), "models[0].parameters");
-  expect_error(mutate([](auto& j) { j["models"][0]["variants"][1]["format"] = "bin"; }), "variants[1].format");
+  expect_error(mutate([](auto& j) { j["models"][0]["variants"][1]["format"] = "bin"; }),
+               "variants[1].format");
   // Unknown sizes and checksums are null, and that is valid.
   EXPECT_NO_THROW(Catalog::parse(mutate([](auto& j) {
                                    j["models"][0]["variants"][0]["files"][2]["sha256"] = std::string(64, 'a');

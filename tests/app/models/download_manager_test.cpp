@@ -80,7 +80,8 @@ class Downloads : public ::testing::Test {
 
 TEST_F(Downloads, WholeFileVerifiedRenamedAndRegistered) {
   // A real tiny model, so registration reads real metadata.
-  const QByteArray model = read_all(QString(NEOX_SOURCE_DIR) + "/tests/fixtures/models/neox-par-r25.f16.gguf");
+  const QByteArray model =
+      read_all(QString(NEOX_SOURCE_DIR) + "/tests/fixtures/models/neox-par-r25.f16.gguf");
   ASSERT_FALSE(model.isEmpty());
   server_.resource("/m.gguf").body = model;
 
@@ -90,11 +91,13 @@ TEST_F(Downloads, WholeFileVerifiedRenamedAndRegistered) {
   DownloadManager m(fast_options());
   m.set_registrar(storage_registrar(store));
   int progress_events = 0;
-  QObject::connect(&m, &DownloadManager::progressChanged, [&](int, qint64 received, qint64 total, double, qint64) {
-    ++progress_events;
-    EXPECT_LE(received, total);
-  });
-  const int id = m.enqueue({QUrl(server_.url("/m.gguf")), dest("m.gguf"), model.size(), sha256_hex(model), "Tiny"});
+  QObject::connect(&m, &DownloadManager::progressChanged,
+                   [&](int, qint64 received, qint64 total, double, qint64) {
+                     ++progress_events;
+                     EXPECT_LE(received, total);
+                   });
+  const int id =
+      m.enqueue({QUrl(server_.url("/m.gguf")), dest("m.gguf"), model.size(), sha256_hex(model), "Tiny"});
   ASSERT_TRUE(finished(m, id));
   ASSERT_EQ(m.state(id), DownloadState::kFinished) << m.error(id).toStdString();
   EXPECT_EQ(read_all(dest("m.gguf")), model);
@@ -118,7 +121,8 @@ TEST_F(Downloads, ResumesAfterDroppedConnection) {
   r.drop_after = 100000;
   r.drop_times = 1;
   DownloadManager m(fast_options());
-  const int id = m.enqueue({QUrl(server_.url("/big.bin")), dest("big.bin"), body_.size(), sha256_hex(body_), {}});
+  const int id =
+      m.enqueue({QUrl(server_.url("/big.bin")), dest("big.bin"), body_.size(), sha256_hex(body_), {}});
   ASSERT_TRUE(finished(m, id));
   ASSERT_EQ(m.state(id), DownloadState::kFinished) << m.error(id).toStdString();
   EXPECT_EQ(read_all(dest("big.bin")), body_);
@@ -134,7 +138,8 @@ TEST_F(Downloads, ServerIgnoringRangeRestartsCleanlyFromZero) {
   r.drop_after = 120000;
   r.drop_times = 1;
   DownloadManager m(fast_options());
-  const int id = m.enqueue({QUrl(server_.url("/big.bin")), dest("big.bin"), body_.size(), sha256_hex(body_), {}});
+  const int id =
+      m.enqueue({QUrl(server_.url("/big.bin")), dest("big.bin"), body_.size(), sha256_hex(body_), {}});
   ASSERT_TRUE(finished(m, id));
   ASSERT_EQ(m.state(id), DownloadState::kFinished) << m.error(id).toStdString();
   ASSERT_EQ(server_.requests().size(), 2);
@@ -220,7 +225,8 @@ TEST_F(Downloads, RestartResumesPartLeftByPreviousRun) {
     DownloadOptions o = fast_options();
     o.max_retries = 0;  // the first "run" gives up, as if the app were closed mid-download
     DownloadManager first(o);
-    const int id = first.enqueue({QUrl(server_.url("/big.bin")), dest("big.bin"), body_.size(), sha256_hex(body_), "Big"});
+    const int id = first.enqueue(
+        {QUrl(server_.url("/big.bin")), dest("big.bin"), body_.size(), sha256_hex(body_), "Big"});
     ASSERT_TRUE(finished(first, id));
     ASSERT_EQ(first.state(id), DownloadState::kFailed);
     EXPECT_TRUE(first.error(id).contains("Resume")) << first.error(id).toStdString();
@@ -254,7 +260,8 @@ TEST_F(Downloads, PauseResumeAndCancel) {
     best_speed = std::max(best_speed, speed);
     if (eta >= 0) some_eta = eta;
   });
-  const int id = m.enqueue({QUrl(server_.url("/big.bin")), dest("big.bin"), body_.size(), sha256_hex(body_), {}});
+  const int id =
+      m.enqueue({QUrl(server_.url("/big.bin")), dest("big.bin"), body_.size(), sha256_hex(body_), {}});
   ASSERT_TRUE(wait_until([&] { return m.progress(id).received > 40000; }));
   m.pause(id);
   ASSERT_TRUE(wait_until([&] { return m.state(id) == DownloadState::kPaused; }));

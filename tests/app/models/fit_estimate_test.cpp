@@ -7,7 +7,6 @@
 
 #include <cctype>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "neox/loaded_model.h"
@@ -64,11 +63,12 @@ TEST_P(FitAgainstEngine, EstimateMatchesEngineAllocations) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, FitAgainstEngine,
-                         testing::Values(Case{"neox-par-r25.f32.gguf", 64}, Case{"neox-par-r25.f16.gguf", 256},
-                                         Case{"neox-hd24.f16.gguf", 600}, Case{"neox-seq-r100", 96},
-                                         Case{"neox-par-r25-bf16", 128}),
+                         testing::Values(Case{"neox-par-r25.f32.gguf", 64},
+                                         Case{"neox-par-r25.f16.gguf", 256}, Case{"neox-hd24.f16.gguf", 600},
+                                         Case{"neox-seq-r100", 96}, Case{"neox-par-r25-bf16", 128}),
                          [](const testing::TestParamInfo<Case>& p) {
-                           std::string name = std::string(p.param.model) + "_ctx" + std::to_string(p.param.n_ctx);
+                           std::string name =
+                               std::string(p.param.model) + "_ctx" + std::to_string(p.param.n_ctx);
                            for (char& ch : name)
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            return name;
@@ -124,12 +124,14 @@ TEST(FitPlan, VerdictsFollowFreeMemory) {
   EXPECT_NE(part.summary.find("Small GPU"), std::string::npos);
 
   // More GPU memory never means fewer layers; the GPU with most room is chosen.
-  FitPlan two = plan_fit(m, r, 32 * GiB, {small, DeviceMemory{"Mid", DeviceKind::kCuda, 1, 12 * GiB, 10 * GiB}});
+  FitPlan two =
+      plan_fit(m, r, 32 * GiB, {small, DeviceMemory{"Mid", DeviceKind::kCuda, 1, 12 * GiB, 10 * GiB}});
   EXPECT_EQ(two.gpu_index, 1);
   EXPECT_GT(two.gpu_layers, part.gpu_layers);
 
   // A GPU without room for one layer: CPU only.
-  FitPlan tiny = plan_fit(m, r, 32 * GiB, {DeviceMemory{"Tiny", DeviceKind::kVulkan, 0, 1 * GiB, 512ull << 20}});
+  FitPlan tiny =
+      plan_fit(m, r, 32 * GiB, {DeviceMemory{"Tiny", DeviceKind::kVulkan, 0, 1 * GiB, 512ull << 20}});
   EXPECT_EQ(tiny.verdict, FitVerdict::kCpuOnly);
   EXPECT_EQ(tiny.gpu_index, -1);
 }
@@ -144,7 +146,8 @@ TEST(FitPlan, LongerContextNeedsMoreMemory) {
 
 TEST(SystemMemoryProbe, ReadsMeminfo) {
   const fs::path f = fs::temp_directory_path() / ("neox_meminfo_" + std::to_string(::getpid()));
-  std::ofstream(f) << "MemTotal:       16318412 kB\nMemFree:         1000000 kB\nMemAvailable:   12345678 kB\n";
+  std::ofstream(f)
+      << "MemTotal:       16318412 kB\nMemFree:         1000000 kB\nMemAvailable:   12345678 kB\n";
   SystemMemoryProbe probe(f);
   EXPECT_EQ(probe.ram_available(), 12345678ull * 1024);
   EXPECT_EQ(probe.ram_total(), 16318412ull * 1024);
@@ -176,7 +179,8 @@ TEST(FitLog, AppendsJsonLine) {
     ++lines;
   }
   EXPECT_EQ(lines, 2);
-  EXPECT_NE(fit_check_line("tiny", e, u).find("kv cache est 200 B / measured 200 B (+0.0%)"), std::string::npos)
+  EXPECT_NE(fit_check_line("tiny", e, u).find("kv cache est 200 B / measured 200 B (+0.0%)"),
+            std::string::npos)
       << fit_check_line("tiny", e, u);
   fs::remove(f);
 }

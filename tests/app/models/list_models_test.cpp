@@ -139,7 +139,9 @@ TEST(CatalogDownloads, VariantFilesGoIntoTheRepoFolder) {
 
 TEST(ModelRegistry, OnlyWeightFilesAreModels) {
   EXPECT_TRUE(is_weight_download(kStores / "app_models/neox-par-r25.f16.gguf"));
-  EXPECT_TRUE(is_weight_download(kStores / "ollama/models/blobs/sha256-5dce56a2313becefdacbe0e744d299eaf12facb6544343f5e3f1e7a5a62eed9d"));
+  EXPECT_TRUE(is_weight_download(
+      kStores /
+      "ollama/models/blobs/sha256-5dce56a2313becefdacbe0e744d299eaf12facb6544343f5e3f1e7a5a62eed9d"));
   EXPECT_FALSE(is_weight_download(kStores / "app_models/neox-par-r25-hf/config.json"));
   EXPECT_FALSE(is_weight_download(kStores / "app_models/neox-par-r25-hf/tokenizer.json"));
 }

@@ -52,8 +52,8 @@ void LoopbackHttpServer::respond(QTcpSocket* socket, const QByteArray& path, con
   if (r.honor_range && range.startsWith("bytes=")) {
     start = range.mid(6, range.indexOf('-') - 6).toLongLong();
     if (start >= size) {
-      socket->write("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" + QByteArray::number(size) +
-                    "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      socket->write("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" +
+                    QByteArray::number(size) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
       socket->disconnectFromHost();
       return;
     }

@@ -16,12 +16,12 @@ namespace neox::models::testing_support {
 
 struct Resource {
   QByteArray body;
-  int status = 200;           // 404: an error page instead of the body
+  int status = 200;  // 404: an error page instead of the body
   bool honor_range = true;
-  qint64 drop_after = -1;     // close the connection after this many body bytes...
-  int drop_times = 0;         // ...on this many requests (then serve normally)
-  bool stall = false;         // send the headers, then nothing
-  int trickle_bytes = 0;      // > 0: send this many bytes every trickle_ms
+  qint64 drop_after = -1;  // close the connection after this many body bytes...
+  int drop_times = 0;      // ...on this many requests (then serve normally)
+  bool stall = false;      // send the headers, then nothing
+  int trickle_bytes = 0;   // > 0: send this many bytes every trickle_ms
   int trickle_ms = 10;
   QByteArray etag = "\"v1\"";
 };

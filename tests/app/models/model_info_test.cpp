@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "neox/error.h"
@@ -24,13 +23,14 @@ nlohmann::json config_of(const std::string& folder) {
 // Parameters of a GPT-NeoX model from its Hugging Face config, counted the
 // way the architecture defines them (independent of any file reader).
 int64_t gptneox_parameters(const nlohmann::json& c) {
-  const int64_t v = c["vocab_size"], d = c["hidden_size"], l = c["num_hidden_layers"], ff = c["intermediate_size"];
-  const int64_t per_layer = 4 * d                  // two layer norms (weight, bias)
-                            + d * 3 * d + 3 * d    // query_key_value
-                            + d * d + d            // dense
-                            + d * ff + ff          // dense_h_to_4h
-                            + ff * d + d;          // dense_4h_to_h
-  return 2 * v * d + l * per_layer + 2 * d;        // embed_in, embed_out, final layer norm
+  const int64_t v = c["vocab_size"], d = c["hidden_size"], l = c["num_hidden_layers"],
+                ff = c["intermediate_size"];
+  const int64_t per_layer = 4 * d                // two layer norms (weight, bias)
+                            + d * 3 * d + 3 * d  // query_key_value
+                            + d * d + d          // dense
+                            + d * ff + ff        // dense_h_to_4h
+                            + ff * d + d;        // dense_4h_to_h
+  return 2 * v * d + l * per_layer + 2 * d;      // embed_in, embed_out, final layer norm
 }
 
 TEST(ModelInfo, GgufMetadataWithoutLoading) {
@@ -79,8 +79,9 @@ TEST(ModelInfo, ShardedAndBf16Folders) {
   const ModelInfo sharded = read_model_info(kModels / "neox-seq-r100-sharded");
   EXPECT_TRUE(sharded.supported) << sharded.unsupported_reason;
   EXPECT_EQ(sharded.parameter_count, gptneox_parameters(config_of("neox-seq-r100-sharded")));
-  EXPECT_EQ(sharded.size_bytes, fs::file_size(kModels / "neox-seq-r100-sharded/model-00001-of-00002.safetensors") +
-                                    fs::file_size(kModels / "neox-seq-r100-sharded/model-00002-of-00002.safetensors"));
+  EXPECT_EQ(sharded.size_bytes,
+            fs::file_size(kModels / "neox-seq-r100-sharded/model-00001-of-00002.safetensors") +
+                fs::file_size(kModels / "neox-seq-r100-sharded/model-00002-of-00002.safetensors"));
   const ModelInfo bf16 = read_model_info(kModels / "neox-par-r25-bf16");
   EXPECT_TRUE(bf16.supported) << bf16.unsupported_reason;
   EXPECT_EQ(bf16.quantization, "BF16");
@@ -88,7 +89,8 @@ TEST(ModelInfo, ShardedAndBf16Folders) {
 
 TEST(ModelInfo, ChatTemplateFromDolly) {
   const ModelInfo m = read_model_info(kModels / "neox-par-r25.f32.gguf", "databricks/dolly-v2-3b");
-  EXPECT_EQ(m.chat_template, "dolly") << "general.name (neox-par-r25) says nothing; then the store name decides";
+  EXPECT_EQ(m.chat_template, "dolly")
+      << "general.name (neox-par-r25) says nothing; then the store name decides";
   const ModelInfo d = read_model_info(kStores / "app_models/neox-par-r25-hf", "databricks/dolly-v2-3b");
   EXPECT_EQ(d.chat_template, "dolly");
 }

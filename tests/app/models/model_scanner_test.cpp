@@ -34,7 +34,8 @@ TEST(ModelScanner, AppFolderFindsGgufAndHuggingFaceFoldersAtDepth) {
   ScanRoots roots;
   roots.app_models = kStores / "app_models";
   const ScanResult r = scan_models(roots);
-  EXPECT_EQ(names(r), (std::vector<std::string>{"neox-hd24.f16.gguf", "neox-par-r25-hf", "neox-par-r25.f16.gguf"}));
+  EXPECT_EQ(names(r),
+            (std::vector<std::string>{"neox-hd24.f16.gguf", "neox-par-r25-hf", "neox-par-r25.f16.gguf"}));
   const FoundModel* hf = find(r, "neox-par-r25-hf");
   ASSERT_NE(hf, nullptr);
   EXPECT_EQ(hf->layout, ModelLayout::kHuggingFaceFolder);
@@ -45,21 +46,24 @@ TEST(ModelScanner, AppFolderFindsGgufAndHuggingFaceFoldersAtDepth) {
   }
   const FoundModel* gguf = find(r, "neox-par-r25.f16.gguf");
   ASSERT_NE(gguf, nullptr);
-  EXPECT_EQ(gguf->size_bytes, fs::file_size(fs::path(NEOX_SOURCE_DIR) / "tests/fixtures/models/neox-par-r25.f16.gguf"));
+  EXPECT_EQ(gguf->size_bytes,
+            fs::file_size(fs::path(NEOX_SOURCE_DIR) / "tests/fixtures/models/neox-par-r25.f16.gguf"));
 }
 
 TEST(ModelScanner, HuggingFaceHubUsesRefsMainSnapshotAndFollowsBlobLinks) {
   ScanRoots roots;
   roots.huggingface_hubs = {kStores / "huggingface/hub"};
   const ScanResult r = scan_models(roots);
-  EXPECT_EQ(names(r), (std::vector<std::string>{"EleutherAI/pythia-tiny", "someone/tiny-neox-GGUF/neox-seq-r100.f16.gguf",
+  EXPECT_EQ(names(r), (std::vector<std::string>{"EleutherAI/pythia-tiny",
+                                                "someone/tiny-neox-GGUF/neox-seq-r100.f16.gguf",
                                                 "someone/tiny-neox-GGUF/q/neox-seq-r100.f32.gguf"}));
   const FoundModel* folder = find(r, "EleutherAI/pythia-tiny");
   ASSERT_NE(folder, nullptr);
   EXPECT_EQ(folder->layout, ModelLayout::kHuggingFaceFolder);
-  EXPECT_EQ(folder->path.filename(), "2222222222222222222222222222222222222222");  // refs/main, not the older one
-  EXPECT_EQ(folder->size_bytes,
-            fs::file_size(fs::path(NEOX_SOURCE_DIR) / "tests/fixtures/models/neox-seq-r100/model.safetensors"));
+  EXPECT_EQ(folder->path.filename(),
+            "2222222222222222222222222222222222222222");  // refs/main, not the older one
+  EXPECT_EQ(folder->size_bytes, fs::file_size(fs::path(NEOX_SOURCE_DIR) /
+                                              "tests/fixtures/models/neox-seq-r100/model.safetensors"));
   for (const FoundModel& m : r.models) {
     EXPECT_EQ(m.source, ModelSource::kHuggingFaceCache);
     EXPECT_TRUE(m.owned_by_other_app);
@@ -85,12 +89,14 @@ TEST(ModelScanner, OllamaResolvesManifestsToModelBlobs) {
   roots.ollama = {kStores / "ollama/models"};
   const ScanResult r = scan_models(roots);
   // pythia:latest names the same blob as pythia:70m: listed once.
-  EXPECT_EQ(names(r), (std::vector<std::string>{"hf.co/org/repo-GGUF:Q4_K_M", "pythia:70m", "someone/neox:q8"}));
+  EXPECT_EQ(names(r),
+            (std::vector<std::string>{"hf.co/org/repo-GGUF:Q4_K_M", "pythia:70m", "someone/neox:q8"}));
   const FoundModel* m = find(r, "pythia:70m");
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(m->path.parent_path().filename(), "blobs");
   EXPECT_EQ(m->path.filename().string().substr(0, 7), "sha256-");
-  EXPECT_EQ(m->size_bytes, fs::file_size(fs::path(NEOX_SOURCE_DIR) / "tests/fixtures/models/neox-par-r25.f32.gguf"));
+  EXPECT_EQ(m->size_bytes,
+            fs::file_size(fs::path(NEOX_SOURCE_DIR) / "tests/fixtures/models/neox-par-r25.f32.gguf"));
   EXPECT_TRUE(m->owned_by_other_app);
   EXPECT_EQ(m->source, ModelSource::kOllama);
   EXPECT_TRUE(mentions(r, "missing/7b")) << testing::PrintToString(r.problems);
@@ -137,7 +143,8 @@ TEST(ModelScanner, OtherAppStoresAreProtected) {
   EXPECT_TRUE(is_in_other_app_store(
       kStores / "huggingface/hub/models--someone--tiny-neox-GGUF/snapshots/x/../x/neox.gguf", roots));
   EXPECT_FALSE(is_in_other_app_store(kStores / "app_models/neox-par-r25.f16.gguf", roots));
-  EXPECT_FALSE(is_in_other_app_store(kStores / "gpt4all-other/x.gguf", roots)) << "prefix of a name is not inside";
+  EXPECT_FALSE(is_in_other_app_store(kStores / "gpt4all-other/x.gguf", roots))
+      << "prefix of a name is not inside";
 }
 
 TEST(ModelScanner, DefaultRootsFollowEachAppsConvention) {
@@ -146,7 +153,8 @@ TEST(ModelScanner, DefaultRootsFollowEachAppsConvention) {
   ::unsetenv("OLLAMA_MODELS");
   const ScanRoots r = ScanRoots::defaults("/home/u", "/home/u/.local/share/neox-studio/models");
   EXPECT_EQ(r.huggingface_hubs, std::vector<fs::path>{"/home/u/.cache/huggingface/hub"});
-  EXPECT_EQ(r.lm_studio, (std::vector<fs::path>{"/home/u/.lmstudio/models", "/home/u/.cache/lm-studio/models"}));
+  EXPECT_EQ(r.lm_studio,
+            (std::vector<fs::path>{"/home/u/.lmstudio/models", "/home/u/.cache/lm-studio/models"}));
   EXPECT_EQ(r.ollama, std::vector<fs::path>{"/home/u/.ollama/models"});
   EXPECT_EQ(r.gpt4all, std::vector<fs::path>{"/home/u/.local/share/nomic.ai/GPT4All"});
   ::setenv("HF_HOME", "/data/hf", 1);

@@ -16,21 +16,22 @@
 namespace neox::models {
 
 struct CatalogFile {
-  std::string path;                   // relative to the model's folder: "model.safetensors"
-  std::string url;                    // https://huggingface.co/<repo>/resolve/<rev>/<path>
+  std::string path;                    // relative to the model's folder: "model.safetensors"
+  std::string url;                     // https://huggingface.co/<repo>/resolve/<rev>/<path>
   std::optional<uint64_t> size_bytes;  // unknown: nullopt
-  std::string sha256;                 // lowercase hex; "" when unknown
+  std::string sha256;                  // lowercase hex; "" when unknown
 };
 
 struct CatalogVariant {
-  std::string format;        // "safetensors" or "gguf"
-  std::string quantization;  // "F16", "Q8_0", "Q4_K_M"
+  std::string format;              // "safetensors" or "gguf"
+  std::string quantization;        // "F16", "Q8_0", "Q4_K_M"
   uint64_t approx_size_bytes = 0;  // estimate from the parameter count, not a file size
   // "download": fetch `files`; "quantize_locally": made from the download by `neox quantize`.
   std::string source;
   std::vector<CatalogFile> files;
-  bool files_checked = false;      // file list confirmed against the Hub
-  bool shards_from_index = false;  // files include model.safetensors.index.json; its weight_map names the shards
+  bool files_checked = false;  // file list confirmed against the Hub
+  bool shards_from_index =
+      false;  // files include model.safetensors.index.json; its weight_map names the shards
 };
 
 struct CatalogModel {

@@ -14,8 +14,8 @@ namespace neox::models {
 // Queues every file of a "download" variant into <models_folder>/<repo name>/
 // (e.g. .../models/pythia-1.4b/model.safetensors). Returns the download ids;
 // an empty list for a variant made locally (source "quantize_locally").
-QList<int> enqueue_catalog_variant(DownloadManager& manager, const CatalogModel& model, const CatalogVariant& variant,
-                                   const QString& models_folder);
+QList<int> enqueue_catalog_variant(DownloadManager& manager, const CatalogModel& model,
+                                   const CatalogVariant& variant, const QString& models_folder);
 
 class DownloadListModel : public QAbstractListModel {
   Q_OBJECT
@@ -23,8 +23,18 @@ class DownloadListModel : public QAbstractListModel {
 
  public:
   enum Role {
-    kIdRole = Qt::UserRole + 1, kNameRole, kUrlRole, kDestinationRole, kStateRole, kStateNameRole, kReceivedRole,
-    kTotalRole, kFractionRole, kSpeedRole, kEtaRole, kErrorRole,
+    kIdRole = Qt::UserRole + 1,
+    kNameRole,
+    kUrlRole,
+    kDestinationRole,
+    kStateRole,
+    kStateNameRole,
+    kReceivedRole,
+    kTotalRole,
+    kFractionRole,
+    kSpeedRole,
+    kEtaRole,
+    kErrorRole,
   };
 
   // `manager` must outlive the model.

@@ -29,7 +29,15 @@ class QNetworkAccessManager;
 namespace neox::models {
 
 // Never renumbered: QML compares against these values.
-enum class DownloadState { kQueued = 0, kDownloading = 1, kPaused = 2, kVerifying = 3, kFinished = 4, kFailed = 5, kCancelled = 6 };
+enum class DownloadState {
+  kQueued = 0,
+  kDownloading = 1,
+  kPaused = 2,
+  kVerifying = 3,
+  kFinished = 4,
+  kFailed = 5,
+  kCancelled = 6
+};
 const char* download_state_name(DownloadState state);  // "queued", "downloading", ...
 
 struct DownloadRequest {
@@ -41,8 +49,8 @@ struct DownloadRequest {
 };
 
 struct DownloadProgress {
-  qint64 received = 0;     // bytes in the .part file
-  qint64 total = -1;       // -1 until known
+  qint64 received = 0;          // bytes in the .part file
+  qint64 total = -1;            // -1 until known
   double bytes_per_second = 0;  // over the last few seconds
   qint64 eta_seconds = -1;      // -1 when unknown
 };
@@ -61,7 +69,8 @@ struct DownloadOptions {
 
 // Called on the manager's thread after the atomic rename; typically registers
 // the model in storage (see model_registry.h). Throwing marks the download failed.
-using DownloadRegistrar = std::function<void(const DownloadRequest& request, const QString& path, const QString& sha256)>;
+using DownloadRegistrar =
+    std::function<void(const DownloadRequest& request, const QString& path, const QString& sha256)>;
 
 class DownloadManager : public QObject {
   Q_OBJECT

@@ -36,7 +36,7 @@ const char* device_kind_name(DeviceKind kind);  // "cpu", "cuda", "vulkan"
 struct DeviceMemory {
   std::string name;  // "NVIDIA GeForce RTX 4090", "llvmpipe"
   DeviceKind kind = DeviceKind::kCuda;
-  int index = 0;     // the backend's device number
+  int index = 0;  // the backend's device number
   uint64_t total_bytes = 0;
   uint64_t free_bytes = 0;
 };
@@ -78,7 +78,7 @@ struct MemoryEstimate {
   uint64_t weights = 0;        // every weight tensor as stored
   uint64_t layer_weights = 0;  // of which in the n_layer repeated blocks
   uint64_t kv_cache = 0;
-  uint64_t activations = 0;    // the model's chunk buffers and logits
+  uint64_t activations = 0;  // the model's chunk buffers and logits
   uint64_t backend_scratch = 0;
   uint64_t runtime_overhead = 0;  // tokenizer, code, allocator slack (fixed)
   int64_t n_layer = 0;
@@ -93,22 +93,22 @@ struct MemoryEstimate {
 MemoryEstimate estimate_memory(const ModelInfo& model, const FitRequest& request);
 
 enum class FitVerdict {
-  kFitsOnGpu,      // every layer on one GPU
-  kPartialGpu,     // gpu_layers of n_layer on the GPU, the rest on the CPU
-  kCpuOnly,        // fits in RAM; no GPU, or none with room for a layer
-  kDoesNotFit,     // not even in RAM
+  kFitsOnGpu,   // every layer on one GPU
+  kPartialGpu,  // gpu_layers of n_layer on the GPU, the rest on the CPU
+  kCpuOnly,     // fits in RAM; no GPU, or none with room for a layer
+  kDoesNotFit,  // not even in RAM
 };
 const char* fit_verdict_name(FitVerdict verdict);  // "fits_gpu", "partial_gpu", "cpu_only", "does_not_fit"
 
 struct FitPlan {
   FitVerdict verdict = FitVerdict::kDoesNotFit;
-  int64_t gpu_layers = 0;     // layers to offload (n_layer when all)
-  int gpu_index = -1;         // which of the gpus given; -1: none
+  int64_t gpu_layers = 0;  // layers to offload (n_layer when all)
+  int gpu_index = -1;      // which of the gpus given; -1: none
   MemoryEstimate estimate;
-  uint64_t ram_needed = 0;    // bytes the plan puts in RAM
-  uint64_t gpu_needed = 0;    // bytes the plan puts on the GPU
+  uint64_t ram_needed = 0;  // bytes the plan puts in RAM
+  uint64_t gpu_needed = 0;  // bytes the plan puts on the GPU
   uint64_t ram_available = 0;
-  std::string summary;        // "Fits on CPU: needs 1.2 GB of 14.3 GB free RAM"
+  std::string summary;  // "Fits on CPU: needs 1.2 GB of 14.3 GB free RAM"
 };
 
 // Memory kept free for the desktop and other programs.

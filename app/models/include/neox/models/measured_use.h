@@ -84,7 +84,8 @@ MeasuredUse measure_after_session(const MeasuringBackend& backend, uint64_t allo
 
 // "pythia-70m: weights est 141 MB / measured 141 MB (+0.0%), kv cache ..., activations ...":
 // the line the app logs (category neox.models.fit) after a load.
-std::string fit_check_line(const std::string& model_name, const MemoryEstimate& estimate, const MeasuredUse& used);
+std::string fit_check_line(const std::string& model_name, const MemoryEstimate& estimate,
+                           const MeasuredUse& used);
 // Logs the line and, when `jsonl` is not empty, appends one JSON object to it
 // ({"model", "time_ms", "estimate": {...}, "measured": {...}}) so estimates can be
 // checked across many loads. Never throws (a failed append is logged).

@@ -23,18 +23,18 @@ struct TypeShare {
 
 struct ModelInfo {
   std::filesystem::path path;
-  std::string format;        // "gguf" or "safetensors"
-  std::string architecture;  // "gptneox", "llama", ...; "" when unreadable
-  std::string name;          // general.name, else the file or folder name
+  std::string format;           // "gguf" or "safetensors"
+  std::string architecture;     // "gptneox", "llama", ...; "" when unreadable
+  std::string name;             // general.name, else the file or folder name
   int64_t parameter_count = 0;  // counted from the tensor shapes
   // The type of most weight bytes ("Q4_K", "F16") and the full mix, largest first.
   std::string quantization;
   std::vector<TypeShare> type_mix;
-  std::string file_type;     // GGUF general.file_type named as llama.cpp does ("MOSTLY_Q4_K_M"), if present
-  uint64_t size_bytes = 0;   // on disk: the file, or the folder's weight files
+  std::string file_type;       // GGUF general.file_type named as llama.cpp does ("MOSTLY_Q4_K_M"), if present
+  uint64_t size_bytes = 0;     // on disk: the file, or the folder's weight files
   int64_t context_length = 0;  // trained context (tokens); 0 when unknown
-  std::string license;       // "apache-2.0", ...; "" when the model does not say
-  std::string chat_template; // a neox::ChatTemplate name ("dolly", "raw", ...)
+  std::string license;         // "apache-2.0", ...; "" when the model does not say
+  std::string chat_template;   // a neox::ChatTemplate name ("dolly", "raw", ...)
   bool has_embedded_template = false;  // GGUF tokenizer.chat_template (Jinja; not run yet)
 
   // What memory estimates need (0 when the engine could not read them).

@@ -23,7 +23,8 @@ struct ModelEntry {
 };
 
 // Scans `roots` and reads every find's metadata (blocking; call off the UI thread).
-std::vector<ModelEntry> scan_and_describe(const ScanRoots& roots, std::vector<std::string>* problems = nullptr);
+std::vector<ModelEntry> scan_and_describe(const ScanRoots& roots,
+                                          std::vector<std::string>* problems = nullptr);
 
 class ModelListModel : public QAbstractListModel {
   Q_OBJECT
@@ -33,9 +34,24 @@ class ModelListModel : public QAbstractListModel {
 
  public:
   enum Role {
-    kNameRole = Qt::UserRole + 1, kPathRole, kSourceRole, kSourceLabelRole, kOwnedByOtherAppRole, kFormatRole,
-    kArchitectureRole, kParametersRole, kQuantizationRole, kSizeBytesRole, kContextLengthRole, kLicenseRole,
-    kChatTemplateRole, kSupportedRole, kUnsupportedReasonRole, kFitVerdictRole, kGpuLayersRole, kFitSummaryRole,
+    kNameRole = Qt::UserRole + 1,
+    kPathRole,
+    kSourceRole,
+    kSourceLabelRole,
+    kOwnedByOtherAppRole,
+    kFormatRole,
+    kArchitectureRole,
+    kParametersRole,
+    kQuantizationRole,
+    kSizeBytesRole,
+    kContextLengthRole,
+    kLicenseRole,
+    kChatTemplateRole,
+    kSupportedRole,
+    kUnsupportedReasonRole,
+    kFitVerdictRole,
+    kGpuLayersRole,
+    kFitSummaryRole,
     kMemoryNeededRole,
   };
 

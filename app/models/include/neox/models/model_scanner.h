@@ -49,7 +49,7 @@ struct FoundModel {
 };
 
 struct ScanRoots {
-  std::filesystem::path app_models;                // the app's own models folder
+  std::filesystem::path app_models;                 // the app's own models folder
   std::vector<std::filesystem::path> user_folders;  // folders the user added
   std::vector<std::filesystem::path> huggingface_hubs;
   std::vector<std::filesystem::path> lm_studio;
