@@ -2,9 +2,47 @@
 #include "neox/models/download_list_model.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <memory>
 
 namespace neox::models {
+
+namespace {
+
+// When the index of a sharded checkpoint has arrived, queues the shard files
+// its weight_map names, from the same folder of the same URL.
+void follow_shard_index(DownloadManager& manager, const DownloadRequest& index) {
+  auto connection = std::make_shared<QMetaObject::Connection>();
+  *connection = QObject::connect(
+      &manager, &DownloadManager::finished, &manager,
+      [&manager, index, connection](int, const QString& path) {
+        if (path != index.destination) return;
+        QObject::disconnect(*connection);
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) return;
+        const QJsonObject map = QJsonDocument::fromJson(f.readAll()).object().value("weight_map").toObject();
+        QSet<QString> shards;
+        for (const QJsonValue& v : map) shards.insert(v.toString());
+        QStringList sorted(shards.begin(), shards.end());
+        sorted.sort();
+        for (const QString& shard : sorted) {
+          // A shard is a plain file name beside the index (never a path out of the folder).
+          if (shard.isEmpty() || shard.contains('/') || shard.contains('\\') || shard.startsWith('.'))
+            continue;
+          DownloadRequest r;
+          r.url = index.url.resolved(QUrl(shard));
+          r.destination = QFileInfo(index.destination).dir().filePath(shard);
+          r.display_name = QFileInfo(index.destination).dir().dirName() + " — " + shard;
+          manager.enqueue(r);
+        }
+      });
+}
+
+}  // namespace
 
 QList<int> enqueue_catalog_variant(DownloadManager& manager, const CatalogModel& model,
                                    const CatalogVariant& variant, const QString& models_folder) {
@@ -20,6 +58,8 @@ QList<int> enqueue_catalog_variant(DownloadManager& manager, const CatalogModel&
     r.sha256 = QString::fromStdString(f.sha256);
     r.display_name = QString::fromStdString(model.name + " — " + f.path);
     ids.push_back(manager.enqueue(r));
+    if (variant.shards_from_index && f.path.size() > 11 && f.path.ends_with(".index.json"))
+      follow_shard_index(manager, r);
   }
   return ids;
 }

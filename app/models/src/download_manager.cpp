@@ -370,7 +370,8 @@ bool DownloadManager::handle_headers(Task& t) {
     t.stop_message = QString("The server answered HTTP %1%2 for %3.")
                          .arg(status)
                          .arg(reason.isEmpty() ? QString() : " " + reason, t.req.url.toString());
-    stop_reply(t);
+    // Not aborted: Qt ends an error reply itself (aborting it too makes Qt
+    // report the error twice); its small error page is ignored.
     return false;
   }
 

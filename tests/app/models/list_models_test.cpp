@@ -12,6 +12,7 @@
 #include "neox/models/download_list_model.h"
 #include "neox/models/model_list_model.h"
 #include "neox/models/model_registry.h"
+#include "neox/storage/database.h"
 
 namespace neox::models {
 namespace {
@@ -135,6 +136,51 @@ TEST(CatalogDownloads, VariantFilesGoIntoTheRepoFolder) {
   CatalogVariant local;
   local.source = "quantize_locally";
   EXPECT_TRUE(enqueue_catalog_variant(manager, m, local, "/tmp/models-root").isEmpty());
+}
+
+QByteArray read_all(const fs::path& p) {
+  QFile f(QString::fromStdString(p.string()));
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+TEST(CatalogDownloads, ShardedCheckpointDownloadsShardsAndEndsAsOneModel) {
+  // The real sharded fixture, served as a Hugging Face repo would serve it.
+  const fs::path src = fs::path(NEOX_SOURCE_DIR) / "tests/fixtures/models/neox-seq-r100-sharded";
+  testing_support::LoopbackHttpServer server;
+  const QByteArray base = "/org/tiny-sharded/resolve/main/";
+  for (const char* f : {"config.json", "tokenizer.json", "model.safetensors.index.json",
+                        "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"})
+    server.resource(base + f).body = read_all(src / f);
+  CatalogModel m;
+  m.name = "Tiny sharded";
+  m.repo = "org/tiny-sharded";
+  CatalogVariant v;
+  v.source = "download";
+  v.shards_from_index = true;
+  for (const char* f : {"config.json", "tokenizer.json", "model.safetensors.index.json"})
+    v.files.push_back({f, server.url(QString::fromLatin1(base + f)).toStdString(), std::nullopt, ""});
+
+  QTemporaryDir dir;
+  auto db = neox::storage::Database::open((dir.path() + "/app.db").toStdString());
+  neox::storage::ModelStore store(db);
+  DownloadOptions o;
+  o.use_system_proxy = false;
+  DownloadManager manager(o);
+  manager.set_registrar(storage_registrar(store));
+  enqueue_catalog_variant(manager, m, v, dir.path() + "/models");
+  ASSERT_TRUE(wait_until([&] {
+    int done = 0;
+    for (int id : manager.ids()) done += manager.state(id) == DownloadState::kFinished;
+    return done == 5;
+  })) << "3 listed files + 2 shards from the index";
+  const fs::path folder = fs::path(dir.path().toStdString()) / "models/tiny-sharded";
+  for (const char* f : {"model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"})
+    EXPECT_EQ(read_all(folder / f), read_all(src / f)) << f;
+  const auto rows = store.list();
+  ASSERT_EQ(rows.size(), 1u) << "one model: the folder, not its config or tokenizer";
+  EXPECT_EQ(rows[0].path, folder.string());
+  EXPECT_EQ(rows[0].architecture, "gptneox");
+  EXPECT_EQ(rows[0].parameter_count, read_model_info(src).parameter_count);
 }
 
 TEST(ModelRegistry, OnlyWeightFilesAreModels) {

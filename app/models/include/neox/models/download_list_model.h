@@ -13,7 +13,8 @@ namespace neox::models {
 
 // Queues every file of a "download" variant into <models_folder>/<repo name>/
 // (e.g. .../models/pythia-1.4b/model.safetensors). Returns the download ids;
-// an empty list for a variant made locally (source "quantize_locally").
+// an empty list for a variant made locally (source "quantize_locally"). With
+// shards_from_index, the shards the index names are queued when it arrives.
 QList<int> enqueue_catalog_variant(DownloadManager& manager, const CatalogModel& model,
                                    const CatalogVariant& variant, const QString& models_folder);
 
