@@ -14,6 +14,7 @@
 #include "controllers/qt_text.h"
 #include "shell/studio_services.h"
 #include "text/code_highlighter.h"
+#include "text/markdown_html.h"
 
 namespace neox::app {
 
@@ -57,6 +58,8 @@ void register_qml_types() {
   done = true;
   const char* uri = "NeoxStudio.Native";
   qmlRegisterType<CodeHighlighter>(uri, 1, 0, "CodeHighlighter");
+  qmlRegisterSingletonType<MarkdownFormatter>(uri, 1, 0, "Markdown",
+                                              [](QQmlEngine*, QJSEngine*) { return new MarkdownFormatter; });
   qmlRegisterUncreatableType<ModelController>(uri, 1, 0, "ModelController", "made by the app");
   qmlRegisterUncreatableType<ChatController>(uri, 1, 0, "ChatController", "made by the app");
   qmlRegisterUncreatableType<MessageListModel>(uri, 1, 0, "MessageListModel", "made by the app");

@@ -72,7 +72,7 @@ Rectangle {
         textFormat: TextEdit.PlainText
         readOnly: true
         selectByMouse: true
-        wrapMode: TextEdit.WrapAnywhere
+        wrapMode: TextEdit.Wrap
         color: Theme.codeText
         font.family: Theme.monoFamily
         font.pixelSize: Theme.monoSize

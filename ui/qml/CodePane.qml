@@ -55,7 +55,7 @@ Rectangle {
                     font.weight: Font.DemiBold
                 }
                 Item { Layout.fillWidth: true }
-                ComboBox {
+                ThemedComboBox {
                     id: languageBox
                     objectName: "languageBox"
                     model: ["text", "c", "cpp", "css", "go", "html", "java", "javascript", "json", "python",

@@ -4,6 +4,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import NeoxStudio.Native
 
 Item {
     id: root
@@ -29,29 +30,50 @@ Item {
         anchors.horizontalCenter: parent.horizontalCenter
         spacing: 6
 
-        // ---- user message ----
-        Rectangle {
-            id: bubble
+        // ---- user message: the bubble, with Copy and Edit beside it on hover ----
+        RowLayout {
             visible: root.isUser && !root.editing
             Layout.alignment: Qt.AlignRight
-            Layout.maximumWidth: root.columnWidth * 0.8
-            implicitWidth: userText.implicitWidth + 32
-            implicitHeight: userText.implicitHeight + 22
-            radius: Theme.radiusLarge
-            color: Theme.userBubble
-            TextEdit {
-                id: userText
-                objectName: "userText"
-                x: 16; y: 11
-                width: Math.min(implicitWidth, root.columnWidth * 0.8 - 32)
-                text: message.text
-                textFormat: TextEdit.PlainText
-                readOnly: true
-                selectByMouse: true
-                wrapMode: TextEdit.Wrap
-                color: Theme.text
-                font.pixelSize: Theme.fontSize
-                selectionColor: Theme.accent
+            spacing: 2
+            IconButton {
+                iconName: "copy"; iconSize: 15; width: 28; height: 28
+                tip: qsTr("Copy")
+                opacity: hover.hovered ? 1 : 0
+                onClicked: chat.copyText(message.text)
+            }
+            IconButton {
+                objectName: "editButton"
+                iconName: "edit"; iconSize: 15; width: 28; height: 28
+                tip: qsTr("Edit (makes a new branch)")
+                opacity: hover.hovered ? 1 : 0
+                enabled: !chat.generating
+                onClicked: {
+                    editArea.text = message.text
+                    root.editing = true
+                    editArea.forceActiveFocus()
+                }
+            }
+            Rectangle {
+                id: bubble
+                Layout.maximumWidth: root.columnWidth * 0.8
+                implicitWidth: userText.implicitWidth + 32
+                implicitHeight: userText.implicitHeight + 22
+                radius: Theme.radiusLarge
+                color: Theme.userBubble
+                TextEdit {
+                    id: userText
+                    objectName: "userText"
+                    x: 16; y: 11
+                    width: Math.min(implicitWidth, root.columnWidth * 0.8 - 32)
+                    text: message.text
+                    textFormat: TextEdit.PlainText
+                    readOnly: true
+                    selectByMouse: true
+                    wrapMode: TextEdit.Wrap
+                    color: Theme.text
+                    font.pixelSize: Theme.fontSize
+                    selectionColor: Theme.accent
+                }
             }
         }
         // Editing a user message: a new branch is sent.
@@ -114,14 +136,20 @@ Item {
             ColumnLayout {
                 Layout.fillWidth: true
                 spacing: 10
-                Repeater {
-                    model: root.isUser ? [] : message.blocks
-                    delegate: Loader {
-                        Layout.fillWidth: true
-                        // Follow the block's own height (a Loader would otherwise keep a stale one).
-                        Layout.preferredHeight: item ? item.implicitHeight : 0
-                        sourceComponent: modelData.kind === "code" ? codeComponent : proseComponent
-                        property var block: modelData
+                // Prose and code blocks. A Column (not a layout) so each block's
+                // height follows its content as it streams in.
+                Column {
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1  // grows by fillWidth (an implicit width of 0 would pin it)
+                    spacing: 10
+                    Repeater {
+                        model: root.isUser ? [] : message.blocks
+                        delegate: Loader {
+                            width: parent ? parent.width : 0
+                            height: item ? item.implicitHeight : 0
+                            sourceComponent: modelData.kind === "code" ? codeComponent : proseComponent
+                            property var block: modelData
+                        }
                     }
                 }
                 // Typing indicator before the first words.
@@ -202,8 +230,7 @@ Item {
             Layout.fillWidth: true
             Layout.leftMargin: root.isUser ? 0 : 42
             spacing: 2
-            opacity: hover.hovered || message.siblingCount > 1 || !root.isUser ? 1 : 0
-            visible: !root.editing && !root.streaming
+            visible: !root.editing && !root.streaming && (!root.isUser || message.siblingCount > 1)
             Item { visible: root.isUser; Layout.fillWidth: true }
             IconButton {
                 visible: message.siblingCount > 1
@@ -229,30 +256,16 @@ Item {
                 onClicked: chat.showSibling(message.messageId, 1)
             }
             IconButton {
+                visible: !root.isUser
                 iconName: "copy"; iconSize: 15; width: 28; height: 28
                 tip: qsTr("Copy")
-                opacity: hover.hovered ? 1 : 0
                 onClicked: chat.copyText(message.text)
-            }
-            IconButton {
-                visible: root.isUser
-                objectName: "editButton"
-                iconName: "edit"; iconSize: 15; width: 28; height: 28
-                tip: qsTr("Edit")
-                opacity: hover.hovered ? 1 : 0
-                enabled: !chat.generating
-                onClicked: {
-                    editArea.text = message.text
-                    root.editing = true
-                    editArea.forceActiveFocus()
-                }
             }
             IconButton {
                 visible: !root.isUser
                 objectName: "regenerateButton"
                 iconName: "refresh"; iconSize: 15; width: 28; height: 28
                 tip: qsTr("Regenerate")
-                opacity: hover.hovered ? 1 : 0
                 enabled: !chat.generating
                 onClicked: chat.regenerate(message.messageId)
             }
@@ -261,7 +274,6 @@ Item {
                 iconName: "bars"; iconSize: 15; width: 28; height: 28
                 checked: root.showTokens
                 tip: qsTr("Token probabilities")
-                opacity: hover.hovered || root.showTokens ? 1 : 0
                 onClicked: root.showTokens = !root.showTokens
             }
             Text {
@@ -293,8 +305,8 @@ Item {
             objectName: "prose"
             // The Loader holding this item carries the block.
             readonly property var block: parent && parent.block ? parent.block : ({})
-            text: block.text || ""
-            textFormat: TextEdit.MarkdownText
+            text: Markdown.html(block.text || "", Theme.dark, Theme.fontSize)
+            textFormat: TextEdit.RichText
             readOnly: true
             selectByMouse: true
             wrapMode: TextEdit.Wrap

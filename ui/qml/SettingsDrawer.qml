@@ -112,7 +112,7 @@ Drawer {
             }
 
             Label_ { text: qsTr("Chat template"); Layout.topMargin: 8 }
-            ComboBox {
+            ThemedComboBox {
                 id: templateBox
                 objectName: "templateBox"
                 Layout.fillWidth: true
