@@ -176,11 +176,18 @@ QString DownloadManager::sha256(int id) const {
 
 int DownloadManager::enqueue(const DownloadRequest& request) {
   const QString dest = QFileInfo(request.destination).absoluteFilePath();
-  for (auto& t : tasks_)
-    if (t->req.destination == dest &&
-        (t->state == DownloadState::kQueued || t->state == DownloadState::kDownloading ||
-         t->state == DownloadState::kVerifying))
+  for (auto& t : tasks_) {
+    if (t->req.destination != dest) continue;
+    if (t->state == DownloadState::kQueued || t->state == DownloadState::kDownloading ||
+        t->state == DownloadState::kVerifying)
       return t->id;
+    // One .part file, one task: asking again for a paused or failed download resumes it.
+    if ((t->state == DownloadState::kPaused || t->state == DownloadState::kFailed) &&
+        t->req.url == request.url) {
+      resume(t->id);
+      return t->id;
+    }
+  }
   const int id = add_task(request, DownloadState::kQueued).id;
   schedule();
   return id;

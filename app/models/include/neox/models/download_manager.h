@@ -82,7 +82,8 @@ class DownloadManager : public QObject {
   void set_registrar(DownloadRegistrar registrar) { registrar_ = std::move(registrar); }
 
   // Adds a download (queued; starts when a slot is free). A destination that
-  // is already queued or running returns that download's id.
+  // is already queued or running returns that download's id; a paused or
+  // failed one from the same URL is resumed.
   int enqueue(const DownloadRequest& request);
   void pause(int id);   // keeps the .part file; resume() continues it
   void resume(int id);  // a paused or failed download goes back in the queue
