@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api_response.h"
+#include "connection_watch.h"
 #include "neox/chat_template.h"
 #include "neox/error.h"
 #include "neox/server/admission_queue.h"
@@ -105,7 +106,7 @@ struct ApiServer::Impl {
   void handle_completion(const httplib::Request& req, httplib::Response& res, Endpoint endpoint);
   std::shared_ptr<Job> prepare(CompletionRequest request);
   void admit(Job& job);
-  void respond_whole(Job& job, httplib::Response& res);
+  void respond_whole(Job& job, const httplib::Request& req, httplib::Response& res);
   bool stream(Job& job, httplib::DataSink& sink);
   std::string new_id(const char* prefix);
   json model_json() const {
@@ -212,7 +213,7 @@ void ApiServer::Impl::handle_completion(const httplib::Request& req, httplib::Re
                                             std::to_string(options.max_body_bytes) + " bytes)"));
     std::shared_ptr<Job> job = prepare(parse_completion_request(endpoint, req.body));
     admit(*job);
-    if (!job->request.stream) return respond_whole(*job, res);
+    if (!job->request.stream) return respond_whole(*job, req, res);
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
     res.set_chunked_content_provider("text/event-stream", [this, job](size_t, httplib::DataSink& sink) {
@@ -316,16 +317,25 @@ TokenLogprob ApiServer::Impl::logprob_of_event(const TokenEvent& e, int top_n) c
   return t;
 }
 
-void ApiServer::Impl::respond_whole(Job& job, httplib::Response& res) {
+void ApiServer::Impl::respond_whole(Job& job, const httplib::Request& req, httplib::Response& res) {
   const CompletionRequest& r = job.request;
   std::vector<TokenLogprob> logprobs;
+  // Nothing is written until the end, so only the socket can tell that the
+  // client gave up (a timeout, a closed editor) and the work is for nobody.
+  const ConnectionWatch connection(req.local_port, req.remote_addr, req.remote_port);
+  bool client_gone = false;
   job.options.on_token = [&](const TokenEvent& e) {
     if (stopping.load()) session->cancel();
+    if (!client_gone && connection.hung_up()) {
+      client_gone = true;
+      session->cancel();
+    }
     if (r.logprobs && e.id >= 0) logprobs.push_back(logprob_of_event(e, r.top_logprobs));
   };
   const GenerationResult g = session->generate_tokens(job.prompt, job.options);
   job.slot.reset();
-  log_generation(job, g, finish_reason_name(g.finish_reason));
+  log_generation(job, g,
+                 client_gone ? "client disconnected: cancelled" : finish_reason_name(g.finish_reason));
   if (g.finish_reason == FinishReason::kCancelled)
     return send_error(res, make_error(503, "server_error", "shutting_down", "the server is shutting down"));
   const std::string finish = finish_reason_name(g.finish_reason);

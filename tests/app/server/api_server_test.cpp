@@ -413,6 +413,31 @@ TEST(ApiServerLimits, ClientDisconnectCancelsItsGeneration) {
   EXPECT_NE(log[0].find("client disconnected: cancelled"), std::string::npos) << log[0];
 }
 
+TEST(ApiServerLimits, ClientGivingUpOnAWholeReplyCancelsIt) {
+  std::mutex log_mutex;
+  std::vector<std::string> log;
+  ServerOptions options;
+  options.log = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mutex);
+    log.push_back(line);
+  };
+  TestServer s(options, 30ms);  // 200 tokens ≈ 6 s
+  {
+    auto impatient = s.client();
+    impatient->set_read_timeout(0, 300 * 1000);  // gives up after 0.3 s and closes
+    auto r = impatient->Post("/v1/completions", json{{"prompt", "Hello"}, {"max_tokens", 200}}.dump(),
+                             "application/json");
+    EXPECT_FALSE(r);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const Reply next = post(s, "/v1/completions", {{"prompt", "Hi"}, {"max_tokens", 2}});
+  EXPECT_EQ(next.status, 200) << next.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s) << "the abandoned generation kept the model";
+  std::lock_guard<std::mutex> lock(log_mutex);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_NE(log[0].find("client disconnected: cancelled"), std::string::npos) << log[0];
+}
+
 TEST(ApiServerLimits, QueueTimesOutWith503AndOverflowsWith429) {
   ServerOptions options;
   options.queue_timeout = 300ms;
