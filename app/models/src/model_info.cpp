@@ -164,7 +164,13 @@ void read_hf_folder(ModelInfo& info, const std::string& display_name) {
 
   std::map<std::string, uint64_t> bytes_by_type;
   std::error_code ec;
+  uint64_t pytorch_bytes = 0;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".bin" && it->path().filename().string().rfind("pytorch_model", 0) == 0) {
+      std::error_code size_ec;
+      pytorch_bytes += fs::file_size(it->path(), size_ec);
+      continue;
+    }
     if (it->path().extension() != ".safetensors") continue;
     std::error_code size_ec;
     info.size_bytes += fs::file_size(it->path(), size_ec);
@@ -182,6 +188,17 @@ void read_hf_folder(ModelInfo& info, const std::string& display_name) {
   }
   finish_type_mix(info, bytes_by_type);
   info.chat_template = template_for(info.name, display_name);
+  if (bytes_by_type.empty() && pytorch_bytes > 0) {
+    // Older repositories (Dolly-v2, ...) ship only pickled PyTorch weights.
+    info.size_bytes = pytorch_bytes;
+    info.format = "pytorch";
+    if (info.unsupported_reason.empty())
+      info.unsupported_reason =
+          folder.string() +
+          ": the weights are PyTorch .bin files, which NeoX Studio does not read (it reads "
+          "safetensors and GGUF); download the model's safetensors or GGUF version";
+    return;
+  }
   if (!info.unsupported_reason.empty()) return;
   ask_engine(info);
 }

@@ -30,9 +30,11 @@ bool is_gguf_name(const fs::path& p) {
   return name.rfind("mmproj", 0) != 0;
 }
 
+// Safetensors, and the PyTorch .bin files older repositories carry (listed
+// so the Models page can say why they cannot run).
 bool is_weight_file(const fs::path& p) {
   const std::string ext = lower(p.extension().string());
-  return ext == ".safetensors";
+  return ext == ".safetensors" || (ext == ".bin" && p.filename().string().rfind("pytorch_model", 0) == 0);
 }
 
 // Size of a regular file, following symlinks; 0 and a problem when it dangles.

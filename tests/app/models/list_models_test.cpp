@@ -59,7 +59,7 @@ TEST(ModelListModel, RowsCarryMetadataSourceAndFit) {
   EXPECT_TRUE(list.scanning());
   ASSERT_TRUE(wait_until([&] { return refreshed; }));
   EXPECT_FALSE(list.scanning());
-  EXPECT_EQ(list.rowCount(), 3 + 4 + 3);
+  EXPECT_EQ(list.rowCount(), 4 + 4 + 3);
 
   const QHash<int, QByteArray> roles = list.roleNames();
   EXPECT_EQ(roles[ModelListModel::kUnsupportedReasonRole], "unsupportedReason");

@@ -126,6 +126,16 @@ TEST(ModelInfo, CorruptAndForeignFilesAreListedWithReason) {
   EXPECT_THROW(read_model_info(kStores / "unsupported/no-such-file.gguf"), neox::Error);
 }
 
+TEST(ModelInfo, PytorchOnlyFolderSaysWhy) {
+  const ModelInfo m = read_model_info(kStores / "app_models/pytorch-only", "databricks/dolly-v2-3b");
+  EXPECT_FALSE(m.supported);
+  EXPECT_EQ(m.format, "pytorch");
+  EXPECT_EQ(m.architecture, "gptneox");
+  EXPECT_EQ(m.chat_template, "dolly");
+  EXPECT_GT(m.size_bytes, 0u);
+  EXPECT_NE(m.unsupported_reason.find("PyTorch .bin"), std::string::npos) << m.unsupported_reason;
+}
+
 TEST(ModelInfo, ReadmeLicenseOfHuggingFaceFolder) {
   const fs::path dir = fs::temp_directory_path() / ("neox_models_readme_" + std::to_string(::getpid()));
   fs::remove_all(dir);

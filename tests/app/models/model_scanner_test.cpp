@@ -34,8 +34,8 @@ TEST(ModelScanner, AppFolderFindsGgufAndHuggingFaceFoldersAtDepth) {
   ScanRoots roots;
   roots.app_models = kStores / "app_models";
   const ScanResult r = scan_models(roots);
-  EXPECT_EQ(names(r),
-            (std::vector<std::string>{"neox-hd24.f16.gguf", "neox-par-r25-hf", "neox-par-r25.f16.gguf"}));
+  EXPECT_EQ(names(r), (std::vector<std::string>{"neox-hd24.f16.gguf", "neox-par-r25-hf",
+                                                "neox-par-r25.f16.gguf", "pytorch-only"}));
   const FoundModel* hf = find(r, "neox-par-r25-hf");
   ASSERT_NE(hf, nullptr);
   EXPECT_EQ(hf->layout, ModelLayout::kHuggingFaceFolder);
@@ -121,8 +121,8 @@ TEST(ModelScanner, AllStoresTogetherAndUserFolderOverlap) {
   roots.ollama = {kStores / "ollama/models"};
   roots.gpt4all = {kStores / "gpt4all"};
   const ScanResult r = scan_models(roots);
-  // 3 app + 4 unsupported fixtures (listed; metadata says why) + 3 HF + 1 LM Studio + 3 Ollama + 1 GPT4All.
-  EXPECT_EQ(r.models.size(), 15u) << testing::PrintToString(names(r));
+  // 4 app + 4 unsupported fixtures (listed; metadata says why) + 3 HF + 1 LM Studio + 3 Ollama + 1 GPT4All.
+  EXPECT_EQ(r.models.size(), 16u) << testing::PrintToString(names(r));
   const FoundModel* nested = find(r, "neox-hd24.f16.gguf");
   ASSERT_NE(nested, nullptr);
   EXPECT_EQ(nested->source, ModelSource::kAppFolder) << "first root wins";
