@@ -2,14 +2,17 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QFileInfo>
+#include <QSaveFile>
 
 #include "controllers/qt_text.h"
 #include "controllers/role_lookup.h"
+#include "neox/storage/export.h"
 
 namespace neox::app {
 
 ConversationListModel::ConversationListModel(storage::Database& db, QObject* parent)
-    : QAbstractListModel(parent), store_(db) {
+    : QAbstractListModel(parent), db_(db), store_(db) {
   undo_timer_.setSingleShot(true);
   undo_timer_.setInterval(kUndoMs);
   connect(&undo_timer_, &QTimer::timeout, this, &ConversationListModel::commitRemoval);
@@ -64,6 +67,36 @@ QString ConversationListModel::sectionFor(qint64 updated_ms, qint64 now_ms, bool
   if (days < 7) return tr("Previous 7 days");
   if (days < 30) return tr("Previous 30 days");
   return tr("Older");
+}
+
+bool ConversationListModel::exportTo(qint64 id, const QUrl& file) {
+  const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  const storage::ExportFormat format = suffix == u"json"                      ? storage::ExportFormat::kJson
+                                       : suffix == u"html" || suffix == u"htm" ? storage::ExportFormat::kHtml
+                                                                               : storage::ExportFormat::kMarkdown;
+  try {
+    const std::string text = storage::export_conversations(db_, {id}, format);
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) ||
+        out.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()) ||
+        !out.commit()) {
+      error_ = tr("%1: could not be written (%2)").arg(path, out.errorString());
+      emit errorChanged();
+      return false;
+    }
+  } catch (const std::exception& e) {
+    error_ = to_qstring(e.what());
+    emit errorChanged();
+    return false;
+  }
+  if (!error_.isEmpty()) dismissError();
+  return true;
+}
+
+void ConversationListModel::dismissError() {
+  error_.clear();
+  emit errorChanged();
 }
 
 void ConversationListModel::refresh() {

@@ -7,6 +7,7 @@
 
 #include <QAbstractListModel>
 #include <QTimer>
+#include <QUrl>
 #include <vector>
 
 #include "neox/storage/conversation_store.h"
@@ -18,6 +19,8 @@ class ConversationListModel : public QAbstractListModel {
   Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
   Q_PROPERTY(bool canUndo READ canUndo NOTIFY undoChanged)
   Q_PROPERTY(QString undoTitle READ undoTitle NOTIFY undoChanged)
+  // The last export's problem ("" when it worked).
+  Q_PROPERTY(QString error READ error NOTIFY errorChanged)
 
  public:
   enum Roles { ConversationIdRole = Qt::UserRole + 1, TitleRole, PinnedRole, UpdatedRole, SectionRole };
@@ -32,6 +35,7 @@ class ConversationListModel : public QAbstractListModel {
 
   bool canUndo() const { return pending_id_ != 0; }
   QString undoTitle() const { return pending_title_; }
+  QString error() const { return error_; }
 
   Q_INVOKABLE void refresh();
   Q_INVOKABLE void rename(qint64 id, const QString& title);
@@ -42,6 +46,10 @@ class ConversationListModel : public QAbstractListModel {
   // Deletes what is waiting for its undo time to end (at quit).
   Q_INVOKABLE void commitRemoval();
   Q_INVOKABLE int rowOf(qint64 id) const;
+  // Writes the conversation to a file chosen in a dialog; the extension picks
+  // the format (.md Markdown, .html a self-contained page, .json the whole tree).
+  Q_INVOKABLE bool exportTo(qint64 id, const QUrl& file);
+  Q_INVOKABLE void dismissError();
   Q_INVOKABLE QVariant get(int row, const QString& role_name) const;
 
   // "Today", "Yesterday"... for an update time (ms since the epoch) seen at now_ms.
@@ -50,17 +58,20 @@ class ConversationListModel : public QAbstractListModel {
  signals:
   void countChanged();
   void undoChanged();
+  void errorChanged();
   // The conversation left the list (deleted or waiting to be); the chat closes it.
   void removed(qint64 id);
   // The conversation is gone from the database for good.
   void deleted(qint64 id);
 
  private:
+  storage::Database& db_;
   storage::ConversationStore store_;
   std::vector<storage::Conversation> rows_;
   qint64 pending_id_ = 0;
   QString pending_title_;
   QTimer undo_timer_;
+  QString error_;
 };
 
 }  // namespace neox::app

@@ -9,7 +9,7 @@
 #include "controllers/model_controller.h"
 #include "controllers/qt_text.h"
 #include "controllers/search_result_model.h"
-#include "controllers/text_file_saver.h"
+#include "controllers/text_files.h"
 #include "engine/engine_thread.h"
 #include "engine/token_counter.h"
 #include "neox/storage/settings_store.h"
@@ -31,7 +31,7 @@ StudioServices::StudioServices(const QString& db_path, int threads, int token_de
   conversations_ = std::make_unique<ConversationListModel>(*db_);
   search_ = std::make_unique<SearchResultModel>(*db_);
   code_blocks_ = std::make_unique<CodeBlockListModel>(chat_->messages());
-  file_saver_ = std::make_unique<TextFileSaver>();
+  text_files_ = std::make_unique<TextFiles>();
 
   QObject::connect(chat_.get(), &ChatController::conversationsChanged, conversations_.get(),
                    &ConversationListModel::refresh);
@@ -78,7 +78,7 @@ void StudioServices::expose(QQmlContext& context) {
   context.setContextProperty(QStringLiteral("searchResults"), search_.get());
   context.setContextProperty(QStringLiteral("models"), models_.get());
   context.setContextProperty(QStringLiteral("codeBlocks"), code_blocks_.get());
-  context.setContextProperty(QStringLiteral("fileSaver"), file_saver_.get());
+  context.setContextProperty(QStringLiteral("textFiles"), text_files_.get());
   context.setContextProperty(QStringLiteral("storageNotice"), to_qstring(db_->report().message()));
 }
 

@@ -1,7 +1,7 @@
 // The app's objects without a window: the database, the engine thread, the
 // token counter and the controllers, wired together, and handed to QML as
 // context properties (chat, conversations, searchResults, models,
-// codeBlocks, fileSaver). StudioApp adds the window; the view tests use this
+// codeBlocks, textFiles). StudioApp adds the window; the view tests use this
 // alone with their own QML engine.
 #pragma once
 
@@ -21,7 +21,7 @@ class ConversationListModel;
 class EngineThread;
 class ModelController;
 class SearchResultModel;
-class TextFileSaver;
+class TextFiles;
 class TokenCounter;
 
 class StudioServices {
@@ -52,7 +52,7 @@ class StudioServices {
   std::unique_ptr<ConversationListModel> conversations_;
   std::unique_ptr<SearchResultModel> search_;
   std::unique_ptr<CodeBlockListModel> code_blocks_;
-  std::unique_ptr<TextFileSaver> file_saver_;
+  std::unique_ptr<TextFiles> text_files_;
 };
 
 }  // namespace neox::app

@@ -97,6 +97,14 @@ Rectangle {
         }
         Banner {
             Layout.fillWidth: true
+            visible: conversations.error.length > 0 || textFiles.error.length > 0
+            kind: "error"
+            message: conversations.error.length > 0 ? conversations.error : textFiles.error
+            actionText: qsTr("Dismiss")
+            onAction: { conversations.dismissError(); textFiles.dismissError() }
+        }
+        Banner {
+            Layout.fillWidth: true
             visible: storageNotice.length > 0 && !dismissed
             property bool dismissed: false
             kind: "warning"

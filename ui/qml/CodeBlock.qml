@@ -88,6 +88,6 @@ Rectangle {
         id: saveDialog
         fileMode: FileDialog.SaveFile
         title: qsTr("Save code as")
-        onAccepted: fileSaver.save(selectedFile, block.code)
+        onAccepted: textFiles.save(selectedFile, block.code)
     }
 }

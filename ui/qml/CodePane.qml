@@ -205,6 +205,6 @@ Rectangle {
         id: saveDialog
         fileMode: FileDialog.SaveFile
         title: qsTr("Save code as")
-        onAccepted: fileSaver.save(selectedFile, editor.text)
+        onAccepted: textFiles.save(selectedFile, editor.text)
     }
 }

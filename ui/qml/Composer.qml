@@ -4,6 +4,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtQuick.Dialogs
 
 Item {
     id: composer
@@ -33,13 +34,23 @@ Item {
         border.color: input.activeFocus ? Theme.accent : Theme.borderStrong
         border.width: input.activeFocus ? 1.5 : 1
 
+        IconButton {
+            id: attachButton
+            objectName: "attachButton"
+            anchors.left: parent.left
+            anchors.bottom: parent.bottom
+            anchors.margins: 10
+            iconName: "attach"
+            tip: qsTr("Attach a file's text")
+            onClicked: attachDialog.open()
+        }
         ScrollView {
             id: scroll
-            anchors.left: parent.left
+            anchors.left: attachButton.right
             anchors.right: sendButton.left
             anchors.top: parent.top
             anchors.bottom: parent.bottom
-            anchors.leftMargin: 8
+            anchors.leftMargin: 2
             anchors.topMargin: 4
             anchors.bottomMargin: 4
             TextArea {
@@ -92,6 +103,18 @@ Item {
                     color: Theme.accentText
                 }
             }
+        }
+    }
+
+    // A file's text goes into the draft as a fenced block, named, for the model to read.
+    FileDialog {
+        id: attachDialog
+        title: qsTr("Attach a text file")
+        onAccepted: {
+            const text = textFiles.read(selectedFile)
+            if (text.length === 0) return
+            const block = qsTr("File %1:").arg(textFiles.fileName(selectedFile)) + "\n```\n" + text + "\n```\n"
+            composer.setDraft(input.text.length > 0 ? input.text + "\n\n" + block : block)
         }
     }
 

@@ -3,6 +3,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtQuick.Dialogs
 
 ItemDelegate {
     id: row
@@ -83,10 +84,22 @@ ItemDelegate {
             text: model.pinned ? qsTr("Unpin") : qsTr("Pin to top")
             onTriggered: conversations.setPinned(model.conversationId, !model.pinned)
         }
+        MenuItem {
+            text: qsTr("Export…")
+            onTriggered: exportDialog.open()
+        }
         MenuSeparator {}
         MenuItem {
             text: qsTr("Delete")
             onTriggered: conversations.remove(model.conversationId)
         }
+    }
+
+    FileDialog {
+        id: exportDialog
+        fileMode: FileDialog.SaveFile
+        title: qsTr("Export conversation")
+        nameFilters: [qsTr("Markdown (*.md)"), qsTr("Web page (*.html)"), qsTr("JSON, every branch (*.json)")]
+        onAccepted: conversations.exportTo(model.conversationId, selectedFile)
     }
 }

@@ -40,15 +40,17 @@ ApplicationWindow {
         property alias y: window.y
         property alias width: window.width
         property alias height: window.height
-        property alias sidebarWidth: sidebar.width
-        property alias codePaneWidth: codePane.width
         property alias codePaneOpen: codePane.visible
         property bool dark: false
+        property var splitState   // SplitView.saveState(): the pane sizes
     }
     Component.onCompleted: {
         Theme.dark = initialTheme === "dark" || (initialTheme === "" && remembered.dark)
+        if (remembered.splitState) split.restoreState(remembered.splitState)
         focusInput()
     }
+    onClosing: remembered.splitState = split.saveState()
+    Component.onDestruction: remembered.splitState = split.saveState()
     Connections {
         target: Theme
         function onDarkChanged() { remembered.dark = Theme.dark }

@@ -80,7 +80,8 @@ Drawer {
             Label_ { text: qsTr("Model"); Layout.topMargin: 8 }
             Text {
                 Layout.fillWidth: true
-                text: drawer.s.modelPath.length > 0 ? drawer.s.modelPath : qsTr("(none)")
+                text: drawer.s.modelPath.length > 0 ? drawer.s.modelPath
+                    : qsTr("The loaded model (%1)").arg(models.fileName.length > 0 ? models.fileName : qsTr("none"))
                 color: Theme.text
                 font.pixelSize: 12
                 font.family: Theme.monoFamily

@@ -101,6 +101,22 @@ class ConversationListModelTest : public QObject {
                              ConversationListModel::kUndoMs + 2000);
   }
 
+  void exportWritesTheChosenFormat() {
+    const qint64 a = make("export me", "a message with `code`");
+    ConversationListModel model(*db_);
+    const QString md = dir_.filePath("out.md"), json = dir_.filePath("out.json");
+    QVERIFY(model.exportTo(a, QUrl::fromLocalFile(md)));
+    QVERIFY(model.exportTo(a, QUrl::fromLocalFile(json)));
+    QFile m(md), j(json);
+    QVERIFY(m.open(QIODevice::ReadOnly) && j.open(QIODevice::ReadOnly));
+    const QByteArray markdown = m.readAll(), js = j.readAll();
+    QVERIFY(markdown.contains("export me") && markdown.contains("a message with `code`"));
+    QVERIFY(js.trimmed().startsWith('{') || js.trimmed().startsWith('['));
+    QVERIFY(!model.exportTo(a, QUrl::fromLocalFile(dir_.filePath("no/such/dir/x.md"))));
+    QVERIFY(model.error().contains(QStringLiteral("could not be written")));
+    QVERIFY(!model.exportTo(987654, QUrl::fromLocalFile(md)));  // unknown conversation: an error, not a crash
+  }
+
   void sectionsByDay() {
     const qint64 day = 24LL * 3600 * 1000;
     const qint64 now = QDateTime(QDate(2026, 6, 15), QTime(12, 0)).toMSecsSinceEpoch();

@@ -7,7 +7,7 @@
 
 #include "controllers/code_block_list_model.h"
 #include "controllers/message_list_model.h"
-#include "controllers/text_file_saver.h"
+#include "controllers/text_files.h"
 #include "text/code_highlighter.h"
 #include "text/code_lexer.h"
 #include "text/markdown_blocks.h"
@@ -138,9 +138,9 @@ class TextTest : public QObject {
     QCOMPARE(blocks.rowCount(), 0);
   }
 
-  void fileSaverWritesWholeFiles() {
+  void textFilesSaveAndRead() {
     QTemporaryDir dir;
-    TextFileSaver saver;
+    TextFiles saver;
     const QString path = dir.filePath(QStringLiteral("out.py"));
     QVERIFY(saver.save(QUrl::fromLocalFile(path), QStringLiteral("print('ü')\n")));
     QFile f(path);
@@ -148,6 +148,15 @@ class TextTest : public QObject {
     QCOMPARE(QString::fromUtf8(f.readAll()), QStringLiteral("print('ü')\n"));
     QVERIFY(!saver.save(QUrl::fromLocalFile(dir.filePath(QStringLiteral("no/such/dir/x"))), QStringLiteral("x")));
     QVERIFY(saver.error().contains(QStringLiteral("could not be saved")));
+    QCOMPARE(saver.read(QUrl::fromLocalFile(path)), QStringLiteral("print('ü')\n"));
+    QVERIFY(saver.error().isEmpty());
+    QFile binary(dir.filePath(QStringLiteral("b.bin")));
+    QVERIFY(binary.open(QIODevice::WriteOnly));
+    binary.write(QByteArray("a\0b", 3));
+    binary.close();
+    QCOMPARE(saver.read(QUrl::fromLocalFile(binary.fileName())), QString());
+    QVERIFY(saver.error().contains(QStringLiteral("not a text file")));
+    QCOMPARE(saver.read(QUrl::fromLocalFile(dir.filePath(QStringLiteral("missing.txt")))), QString());
   }
 };
 

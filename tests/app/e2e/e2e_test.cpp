@@ -297,6 +297,12 @@ class EndToEndTest : public QObject {
     screenshot(QStringLiteral("code-pane-light.png"));
     QTest::keyClick(window_, Qt::Key_K, Qt::ControlModifier);
     QTRY_VERIFY(!one(QStringLiteral("codePane")));
+    // The settings drawer (Ctrl+,) over the chat.
+    QTest::keyClick(window_, Qt::Key_Comma, Qt::ControlModifier);
+    QTRY_VERIFY(one(QStringLiteral("temperatureSlider")) != nullptr);
+    screenshot(QStringLiteral("settings-drawer.png"));
+    QTest::keyClick(window_, Qt::Key_Escape);  // a drawer closes on Esc
+    QTRY_VERIFY(!one(QStringLiteral("temperatureSlider")));
   }
 
   void aCorruptModelShowsAnErrorAndTheAppCarriesOn() {
