@@ -2,8 +2,11 @@
 #include "neox/models/model_list_model.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QPointer>
+#include <QStandardPaths>
 #include <QThreadPool>
 
 namespace neox::models {
@@ -103,7 +106,15 @@ QString ModelListModel::moveToTrash(int row) {
         .arg(QString::fromStdString(e.found.display_name),
              QString::fromUtf8(source_label(e.found.source).data()));
   const QString path = QString::fromStdString(e.found.path.string());
-  if (!QFile::moveToTrash(path)) return QString("Could not move %1 to the trash.").arg(path);
+  // Qt 6.4 wants the XDG data folder to exist; without it, it "trashes" into
+  // ./files/ relative to the working directory and reports success.
+  QDir().mkpath(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation));
+  QString in_trash;
+  if (!QFile::moveToTrash(path, &in_trash)) return QString("Could not move %1 to the trash.").arg(path);
+  if (QFileInfo(in_trash).isRelative()) {
+    QFile::rename(in_trash, path);
+    return QString("Could not find the trash folder; %1 was not deleted.").arg(path);
+  }
   beginRemoveRows(QModelIndex(), row, row);
   entries_.erase(entries_.begin() + row);
   if (row < static_cast<int>(fits_.size())) fits_.erase(fits_.begin() + row);

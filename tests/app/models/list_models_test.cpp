@@ -95,6 +95,29 @@ TEST(ModelListModel, RowsCarryMetadataSourceAndFit) {
   EXPECT_EQ(list.fitFor(hf, 256)["verdict"].toString(), "cpu_only");
 }
 
+TEST(ModelListModel, MoveToTrashUsesTheTrashFolder) {
+  // A private XDG data folder: the test never touches the real trash.
+  QTemporaryDir data, models;
+  const QByteArray old_data_home = qgetenv("XDG_DATA_HOME");
+  qputenv("XDG_DATA_HOME", QFile::encodeName(data.path() + "/share"));
+  QFile::copy(QString(NEOX_SOURCE_DIR) + "/tests/fixtures/models/neox-hd24.f16.gguf",
+              models.filePath("m.gguf"));
+  ModelListModel list(std::make_shared<FixedProbe>());
+  ScanRoots roots;
+  roots.app_models = models.path().toStdString();
+  list.set_roots(roots);
+  list.refresh_now();
+  ASSERT_EQ(list.rowCount(), 1);
+  EXPECT_EQ(list.moveToTrash(0), QString());
+  EXPECT_EQ(list.rowCount(), 0);
+  EXPECT_FALSE(QFile::exists(models.filePath("m.gguf")));
+  EXPECT_TRUE(QFile::exists(data.path() + "/share/Trash/files/m.gguf"));
+  if (old_data_home.isNull())
+    qunsetenv("XDG_DATA_HOME");
+  else
+    qputenv("XDG_DATA_HOME", old_data_home);
+}
+
 TEST(DownloadListModel, RowsFollowTheManager) {
   testing_support::LoopbackHttpServer server;
   QByteArray body(50000, 'x');
