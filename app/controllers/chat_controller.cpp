@@ -20,7 +20,9 @@ ChatController::ChatController(storage::Database& db, EngineWorker* worker, Mode
     : QObject(parent), conversations_(db), store_(db), worker_(worker), model_(model), counter_(counter) {
   connect(worker_, &EngineWorker::replyStarted, this, &ChatController::on_reply_started);
   connect(worker_, &EngineWorker::replyGrew, this,
-          [this](quint64 request, qint64 message, const QString& text, int) { on_reply_grew(request, message, text); });
+          [this](quint64 request, qint64 message, const QString& text, int) {
+            on_reply_grew(request, message, text);
+          });
   connect(worker_, &EngineWorker::replyFinished, this, &ChatController::on_reply_finished);
   connect(&settings_, &GenerationSettings::changed, this, [this] {
     save_settings();
@@ -45,7 +47,9 @@ qint64 ChatController::contextLength() const {
   return model_->contextLength() > 0 ? model_->contextLength() : kDefaultContext;
 }
 
-QString ChatController::templateName() const { return to_qstring(chat_template().name()); }
+QString ChatController::templateName() const {
+  return to_qstring(chat_template().name());
+}
 
 ChatTemplate ChatController::chat_template() const {
   QString name = settings_.chatTemplate();
@@ -57,11 +61,12 @@ ChatTemplate ChatController::chat_template() const {
   }
 }
 
-std::string ChatController::renderPrompt(const std::vector<storage::Message>& path, const QString& draft) const {
+std::string ChatController::renderPrompt(const std::vector<storage::Message>& path,
+                                         const QString& draft) const {
   const ChatTemplate tmpl = chat_template();
   std::vector<ChatMessage> chat;
-  const std::string system = settings_.systemPrompt().isEmpty() ? tmpl.default_system()
-                                                                : to_std(settings_.systemPrompt());
+  const std::string system =
+      settings_.systemPrompt().isEmpty() ? tmpl.default_system() : to_std(settings_.systemPrompt());
   if (!system.empty()) chat.push_back({"system", system});
   for (const storage::Message& m : path) {
     // A reply that failed before writing anything is not part of what the model saw.
@@ -77,7 +82,9 @@ void ChatController::show_error(const QString& message) {
   emit errorChanged();
 }
 
-void ChatController::dismissError() { show_error({}); }
+void ChatController::dismissError() {
+  show_error({});
+}
 
 void ChatController::copyText(const QString& text) {
   if (QClipboard* clipboard = QGuiApplication::clipboard()) clipboard->setText(text);
@@ -158,7 +165,8 @@ bool ChatController::send(const QString& text) {
     const qint64 parent = path.empty() ? 0 : path.back().id;
     const storage::Message user = store_.add(conversation_id_, parent, storage::Role::kUser, to_std(trimmed));
     messages_model_.upsert(user, store_.siblings(user.id));  // saved above, now shown
-    if (conversations_.auto_title(conversation_id_)) title_ = to_qstring(conversations_.get(conversation_id_).title);
+    if (conversations_.auto_title(conversation_id_))
+      title_ = to_qstring(conversations_.get(conversation_id_).title);
     emit conversationChanged();
     emit conversationsChanged();
     last_draft_.clear();

@@ -23,9 +23,12 @@ QVariant CodeBlockListModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() < 0 || index.row() >= rowCount()) return {};
   const Block& b = blocks_[static_cast<size_t>(index.row())];
   switch (role) {
-    case MessageIdRole: return QVariant::fromValue<qint64>(b.message_id);
-    case LanguageRole: return b.language;
-    case CodeRole: return b.code;
+    case MessageIdRole:
+      return QVariant::fromValue<qint64>(b.message_id);
+    case LanguageRole:
+      return b.language;
+    case CodeRole:
+      return b.code;
     case SummaryRole: {
       // The first line that says something, for the list.
       for (const QString& line : b.code.split(u'\n')) {
@@ -33,12 +36,14 @@ QVariant CodeBlockListModel::data(const QModelIndex& index, int role) const {
       }
       return QString();
     }
-    default: return {};
+    default:
+      return {};
   }
 }
 
 QHash<int, QByteArray> CodeBlockListModel::roleNames() const {
-  return {{MessageIdRole, "messageId"}, {LanguageRole, "language"}, {CodeRole, "code"}, {SummaryRole, "summary"}};
+  return {
+      {MessageIdRole, "messageId"}, {LanguageRole, "language"}, {CodeRole, "code"}, {SummaryRole, "summary"}};
 }
 
 QVariant CodeBlockListModel::get(int row, const QString& role_name) const {

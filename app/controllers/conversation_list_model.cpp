@@ -35,13 +35,18 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() < 0 || index.row() >= rowCount()) return {};
   const storage::Conversation& c = rows_[static_cast<size_t>(index.row())];
   switch (role) {
-    case ConversationIdRole: return QVariant::fromValue<qint64>(c.id);
-    case TitleRole: return c.title.empty() ? tr("New chat") : to_qstring(c.title);
-    case PinnedRole: return c.pinned;
-    case UpdatedRole: return QVariant::fromValue<qint64>(c.updated_ms);
+    case ConversationIdRole:
+      return QVariant::fromValue<qint64>(c.id);
+    case TitleRole:
+      return c.title.empty() ? tr("New chat") : to_qstring(c.title);
+    case PinnedRole:
+      return c.pinned;
+    case UpdatedRole:
+      return QVariant::fromValue<qint64>(c.updated_ms);
     case SectionRole:
       return sectionFor(c.updated_ms, QDateTime::currentMSecsSinceEpoch(), c.pinned);
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -72,9 +77,10 @@ QString ConversationListModel::sectionFor(qint64 updated_ms, qint64 now_ms, bool
 bool ConversationListModel::exportTo(qint64 id, const QUrl& file) {
   const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
   const QString suffix = QFileInfo(path).suffix().toLower();
-  const storage::ExportFormat format = suffix == u"json"                      ? storage::ExportFormat::kJson
-                                       : suffix == u"html" || suffix == u"htm" ? storage::ExportFormat::kHtml
-                                                                               : storage::ExportFormat::kMarkdown;
+  const storage::ExportFormat format = suffix == u"json" ? storage::ExportFormat::kJson
+                                       : suffix == u"html" || suffix == u"htm"
+                                           ? storage::ExportFormat::kHtml
+                                           : storage::ExportFormat::kMarkdown;
   try {
     const std::string text = storage::export_conversations(db_, {id}, format);
     QSaveFile out(path);

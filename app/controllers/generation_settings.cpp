@@ -14,7 +14,9 @@ namespace {
 constexpr int kDefaultMaxTokens = 512;
 }
 
-GenerationSettings::GenerationSettings(QObject* parent) : QObject(parent) { resetToDefaults(); }
+GenerationSettings::GenerationSettings(QObject* parent) : QObject(parent) {
+  resetToDefaults();
+}
 
 template <typename T>
 void GenerationSettings::assign(T& field, const T& value) {
@@ -29,17 +31,39 @@ QStringList GenerationSettings::chatTemplates() const {
   return names;
 }
 
-void GenerationSettings::setModelPath(const QString& v) { assign(model_path_, v); }
-void GenerationSettings::setSystemPrompt(const QString& v) { assign(system_prompt_, v); }
-void GenerationSettings::setChatTemplate(const QString& v) { assign(chat_template_, v); }
-void GenerationSettings::setTemperature(double v) { assign(temperature_, std::clamp(v, 0.0, 5.0)); }
-void GenerationSettings::setTopK(int v) { assign(top_k_, std::max(0, v)); }
-void GenerationSettings::setTopP(double v) { assign(top_p_, std::clamp(v, 0.0, 1.0)); }
-void GenerationSettings::setMinP(double v) { assign(min_p_, std::clamp(v, 0.0, 1.0)); }
-void GenerationSettings::setRepeatPenalty(double v) { assign(repeat_penalty_, std::clamp(v, 0.5, 3.0)); }
-void GenerationSettings::setMaxTokens(int v) { assign(max_tokens_, std::max(1, v)); }
-void GenerationSettings::setContextLength(int v) { assign(context_length_, std::max(0, v)); }
-void GenerationSettings::setSeed(qint64 v) { assign(seed_, std::max<qint64>(-1, v)); }
+void GenerationSettings::setModelPath(const QString& v) {
+  assign(model_path_, v);
+}
+void GenerationSettings::setSystemPrompt(const QString& v) {
+  assign(system_prompt_, v);
+}
+void GenerationSettings::setChatTemplate(const QString& v) {
+  assign(chat_template_, v);
+}
+void GenerationSettings::setTemperature(double v) {
+  assign(temperature_, std::clamp(v, 0.0, 5.0));
+}
+void GenerationSettings::setTopK(int v) {
+  assign(top_k_, std::max(0, v));
+}
+void GenerationSettings::setTopP(double v) {
+  assign(top_p_, std::clamp(v, 0.0, 1.0));
+}
+void GenerationSettings::setMinP(double v) {
+  assign(min_p_, std::clamp(v, 0.0, 1.0));
+}
+void GenerationSettings::setRepeatPenalty(double v) {
+  assign(repeat_penalty_, std::clamp(v, 0.5, 3.0));
+}
+void GenerationSettings::setMaxTokens(int v) {
+  assign(max_tokens_, std::max(1, v));
+}
+void GenerationSettings::setContextLength(int v) {
+  assign(context_length_, std::max(0, v));
+}
+void GenerationSettings::setSeed(qint64 v) {
+  assign(seed_, std::max<qint64>(-1, v));
+}
 
 void GenerationSettings::resetToDefaults() {
   const SamplerParams defaults;

@@ -17,21 +17,36 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
   const Row& row = rows_[static_cast<size_t>(index.row())];
   const storage::Message& m = row.message;
   switch (role) {
-    case MessageIdRole: return QVariant::fromValue<qint64>(m.id);
-    case RoleRole: return to_qstring(storage::to_string(m.role));
-    case TextRole: return to_qstring(m.text);
-    case BlocksRole: return row.blocks;
-    case StatusRole: return to_qstring(storage::to_string(m.status));
-    case ErrorRole: return to_qstring(m.error);
-    case SiblingIndexRole: return static_cast<int>(row.siblings.index + 1);
-    case SiblingCountRole: return static_cast<int>(std::max<size_t>(1, row.siblings.ids.size()));
-    case ModelRole: return to_qstring(m.model);
-    case PromptTokensRole: return QVariant::fromValue<qint64>(m.stats.prompt_tokens);
-    case CompletionTokensRole: return QVariant::fromValue<qint64>(m.stats.completion_tokens);
-    case TokensPerSecondRole: return m.stats.tokens_per_second;
-    case TimeToFirstTokenRole: return m.stats.time_to_first_token_ms;
-    case TokensRole: return row.tokens;
-    default: return {};
+    case MessageIdRole:
+      return QVariant::fromValue<qint64>(m.id);
+    case RoleRole:
+      return to_qstring(storage::to_string(m.role));
+    case TextRole:
+      return to_qstring(m.text);
+    case BlocksRole:
+      return row.blocks;
+    case StatusRole:
+      return to_qstring(storage::to_string(m.status));
+    case ErrorRole:
+      return to_qstring(m.error);
+    case SiblingIndexRole:
+      return static_cast<int>(row.siblings.index + 1);
+    case SiblingCountRole:
+      return static_cast<int>(std::max<size_t>(1, row.siblings.ids.size()));
+    case ModelRole:
+      return to_qstring(m.model);
+    case PromptTokensRole:
+      return QVariant::fromValue<qint64>(m.stats.prompt_tokens);
+    case CompletionTokensRole:
+      return QVariant::fromValue<qint64>(m.stats.completion_tokens);
+    case TokensPerSecondRole:
+      return m.stats.tokens_per_second;
+    case TimeToFirstTokenRole:
+      return m.stats.time_to_first_token_ms;
+    case TokensRole:
+      return row.tokens;
+    default:
+      return {};
   }
 }
 

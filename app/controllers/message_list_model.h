@@ -18,10 +18,10 @@ class MessageListModel : public QAbstractListModel {
  public:
   enum Roles {
     MessageIdRole = Qt::UserRole + 1,
-    RoleRole,          // "user", "assistant", "system"
+    RoleRole,  // "user", "assistant", "system"
     TextRole,
-    BlocksRole,        // Markdown prose and code blocks (markdown_blocks_for_qml)
-    StatusRole,        // "complete", "streaming", "stopped", "failed"
+    BlocksRole,  // Markdown prose and code blocks (markdown_blocks_for_qml)
+    StatusRole,  // "complete", "streaming", "stopped", "failed"
     ErrorRole,
     SiblingIndexRole,  // 1-based position among its alternatives
     SiblingCountRole,
@@ -30,7 +30,7 @@ class MessageListModel : public QAbstractListModel {
     CompletionTokensRole,
     TokensPerSecondRole,
     TimeToFirstTokenRole,  // milliseconds
-    TokensRole,        // [{text, probability, alternatives}] for replies generated this session
+    TokensRole,            // [{text, probability, alternatives}] for replies generated this session
   };
 
   struct Row {

@@ -37,7 +37,9 @@ ModelController::ModelController(EngineWorker* worker, TokenCounter* counter, QO
   });
 }
 
-QString ModelController::fileName() const { return QFileInfo(path_).fileName(); }
+QString ModelController::fileName() const {
+  return QFileInfo(path_).fileName();
+}
 
 void ModelController::load(const QString& path_or_url) {
   const QUrl url(path_or_url);
@@ -53,9 +55,8 @@ void ModelController::load(const QString& path_or_url) {
   set_status(Status::Loading);
   emit progressChanged();
   const quint64 serial = ++load_serial_;
-  QMetaObject::invokeMethod(worker_, [w = worker_, path, threads = threads_, serial] {
-    w->loadModel(path, threads, serial);
-  });
+  QMetaObject::invokeMethod(
+      worker_, [w = worker_, path, threads = threads_, serial] { w->loadModel(path, threads, serial); });
 }
 
 void ModelController::cancelLoad() {

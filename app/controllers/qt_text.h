@@ -11,6 +11,8 @@ namespace neox::app {
 inline QString to_qstring(std::string_view s) {
   return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
-inline std::string to_std(const QString& s) { return s.toUtf8().toStdString(); }
+inline std::string to_std(const QString& s) {
+  return s.toUtf8().toStdString();
+}
 
 }  // namespace neox::app

@@ -16,12 +16,18 @@ QVariant SearchResultModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() < 0 || index.row() >= rowCount()) return {};
   const storage::SearchHit& hit = hits_[static_cast<size_t>(index.row())];
   switch (role) {
-    case ConversationIdRole: return QVariant::fromValue<qint64>(hit.conversation_id);
-    case MessageIdRole: return QVariant::fromValue<qint64>(hit.message_id);
-    case TitleRole: return hit.conversation_title.empty() ? tr("New chat") : to_qstring(hit.conversation_title);
-    case SnippetRole: return to_qstring(storage::snippet_html(hit.snippet));
-    case RoleRole: return to_qstring(storage::to_string(hit.role));
-    default: return {};
+    case ConversationIdRole:
+      return QVariant::fromValue<qint64>(hit.conversation_id);
+    case MessageIdRole:
+      return QVariant::fromValue<qint64>(hit.message_id);
+    case TitleRole:
+      return hit.conversation_title.empty() ? tr("New chat") : to_qstring(hit.conversation_title);
+    case SnippetRole:
+      return to_qstring(storage::snippet_html(hit.snippet));
+    case RoleRole:
+      return to_qstring(storage::to_string(hit.role));
+    default:
+      return {};
   }
 }
 

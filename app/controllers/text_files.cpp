@@ -7,7 +7,9 @@
 namespace neox::app {
 
 namespace {
-QString path_of(const QUrl& file) { return file.isLocalFile() ? file.toLocalFile() : file.toString(); }
+QString path_of(const QUrl& file) {
+  return file.isLocalFile() ? file.toLocalFile() : file.toString();
+}
 }  // namespace
 
 void TextFiles::set_error(const QString& error) {
@@ -36,7 +38,10 @@ QString TextFiles::read(const QUrl& file) {
     return {};
   }
   if (in.size() > kMaxAttachBytes) {
-    set_error(tr("%1: too large to attach (%2 KB; at most %3 KB)").arg(path).arg(in.size() / 1024).arg(kMaxAttachBytes / 1024));
+    set_error(tr("%1: too large to attach (%2 KB; at most %3 KB)")
+                  .arg(path)
+                  .arg(in.size() / 1024)
+                  .arg(kMaxAttachBytes / 1024));
     return {};
   }
   const QByteArray bytes = in.readAll();
@@ -48,6 +53,8 @@ QString TextFiles::read(const QUrl& file) {
   return QString::fromUtf8(bytes);
 }
 
-QString TextFiles::fileName(const QUrl& file) const { return QFileInfo(path_of(file)).fileName(); }
+QString TextFiles::fileName(const QUrl& file) const {
+  return QFileInfo(path_of(file)).fileName();
+}
 
 }  // namespace neox::app

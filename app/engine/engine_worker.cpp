@@ -17,7 +17,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-QString qstr(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+QString qstr(std::string_view s) {
+  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 
 // The files a load reads: the file itself, or every file of a model folder.
 std::vector<QString> files_of(const QString& path) {
@@ -53,7 +55,8 @@ void EngineWorker::cancelLoad(quint64 up_to_serial) {
 
 storage::MessageStore& EngineWorker::messages() {
   if (!messages_) {
-    db_.emplace(storage::Database::open(database_path_.toStdString(), {.role = storage::OpenRole::kSecondary}));
+    db_.emplace(
+        storage::Database::open(database_path_.toStdString(), {.role = storage::OpenRole::kSecondary}));
     messages_.emplace(*db_);
   }
   return *messages_;
@@ -118,7 +121,9 @@ void EngineWorker::loadModel(const QString& path, int threads, quint64 serial) {
   emit modelLoaded(path, name, qstr(guess_chat_template(config)), context);
 }
 
-void EngineWorker::forgetConversation(qint64 conversation_id) { sessions_.erase(conversation_id); }
+void EngineWorker::forgetConversation(qint64 conversation_id) {
+  sessions_.erase(conversation_id);
+}
 
 void EngineWorker::shutdown() {
   sessions_.clear();
@@ -156,7 +161,8 @@ void EngineWorker::generate(const GenerationRequest& request) {
     reply.emplace(messages(), request.conversation_id, request.parent_id, request.model_label.toStdString(),
                   kScreenInterval);
   } catch (const std::exception& error) {
-    emit replyFinished(request.id, 0, static_cast<int>(storage::MessageStatus::kFailed), qstr(error.what()), {});
+    emit replyFinished(request.id, 0, static_cast<int>(storage::MessageStatus::kFailed), qstr(error.what()),
+                       {});
     return;
   }
   const qint64 message_id = reply->message_id();
@@ -166,9 +172,15 @@ void EngineWorker::generate(const GenerationRequest& request) {
   auto finish = [&](storage::MessageStatus status, const QString& error) {
     try {
       switch (status) {
-        case storage::MessageStatus::kComplete: reply->finish(stats); break;
-        case storage::MessageStatus::kStopped: reply->stop(stats); break;
-        default: reply->fail(error.toStdString(), stats); break;
+        case storage::MessageStatus::kComplete:
+          reply->finish(stats);
+          break;
+        case storage::MessageStatus::kStopped:
+          reply->stop(stats);
+          break;
+        default:
+          reply->fail(error.toStdString(), stats);
+          break;
       }
     } catch (const std::exception& e) {
       emit replyFinished(request.id, message_id, static_cast<int>(storage::MessageStatus::kFailed),

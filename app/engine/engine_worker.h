@@ -107,7 +107,7 @@ class EngineWorker : public QObject {
   std::atomic<quint64> stop_up_to_{0};
   std::atomic<quint64> cancel_load_up_to_{0};
   std::atomic<int> token_delay_ms_{0};
-  std::mutex active_mutex_;        // guards active_session_ against stopGeneration()
+  std::mutex active_mutex_;  // guards active_session_ against stopGeneration()
   Session* active_session_ = nullptr;
   quint64 active_request_ = 0;
 };

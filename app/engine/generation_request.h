@@ -13,15 +13,15 @@
 namespace neox::app {
 
 struct GenerationRequest {
-  quint64 id = 0;               // increasing; Stop cancels every request up to an id
-  qint64 conversation_id = 0;   // one engine Session (KV cache) per conversation
-  qint64 parent_id = 0;         // the user message the reply answers
-  std::string prompt;           // the whole conversation rendered with its chat template
+  quint64 id = 0;              // increasing; Stop cancels every request up to an id
+  qint64 conversation_id = 0;  // one engine Session (KV cache) per conversation
+  qint64 parent_id = 0;        // the user message the reply answers
+  std::string prompt;          // the whole conversation rendered with its chat template
   SamplerParams sampling;
   int max_tokens = 512;
   std::vector<std::string> stop;  // the template's stop strings
-  qint64 context_length = 0;    // KV cache size; 0: the model's default
-  QString model_label;          // stored with the reply ("neox-par-r25.f32.gguf")
+  qint64 context_length = 0;      // KV cache size; 0: the model's default
+  QString model_label;            // stored with the reply ("neox-par-r25.f32.gguf")
 };
 
 }  // namespace neox::app

@@ -22,7 +22,8 @@ QString StudioOptions::parse(const QStringList& arguments) {
   QCommandLineParser parser;
   parser.setApplicationDescription(QStringLiteral("NeoX Studio: chat and code with local language models."));
   parser.addHelpOption();
-  parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("a .gguf file or a model folder to load"),
+  parser.addPositionalArgument(QStringLiteral("model"),
+                               QStringLiteral("a .gguf file or a model folder to load"),
                                QStringLiteral("[model]"));
   parser.addOption({QStringLiteral("data-dir"), QStringLiteral("folder of the conversation database"),
                     QStringLiteral("dir")});
@@ -42,7 +43,8 @@ QString StudioOptions::parse(const QStringList& arguments) {
   }
   data_dir = parser.value(QStringLiteral("data-dir"));
   theme = parser.value(QStringLiteral("theme"));
-  if (!theme.isEmpty() && theme != u"light" && theme != u"dark") return QStringLiteral("--theme: light or dark");
+  if (!theme.isEmpty() && theme != u"light" && theme != u"dark")
+    return QStringLiteral("--theme: light or dark");
   threads = parser.value(QStringLiteral("threads")).toInt();
   token_delay_ms = parser.value(QStringLiteral("token-delay")).toInt();
   measure_startup = parser.isSet(QStringLiteral("measure-startup"));
@@ -80,10 +82,18 @@ StudioApp::~StudioApp() {
   for (QObject* root : roots) delete root;
 }
 
-ChatController* StudioApp::chat() const { return services_->chat(); }
-ConversationListModel* StudioApp::conversations() const { return services_->conversations(); }
-ModelController* StudioApp::models() const { return services_->models(); }
-storage::Database& StudioApp::database() { return services_->database(); }
+ChatController* StudioApp::chat() const {
+  return services_->chat();
+}
+ConversationListModel* StudioApp::conversations() const {
+  return services_->conversations();
+}
+ModelController* StudioApp::models() const {
+  return services_->models();
+}
+storage::Database& StudioApp::database() {
+  return services_->database();
+}
 
 QString StudioApp::databasePath() const {
   QString dir = options_.data_dir;

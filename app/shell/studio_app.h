@@ -21,11 +21,11 @@ class ModelController;
 class StudioServices;
 
 struct StudioOptions {
-  QString data_dir;    // holds conversations.db; default: the platform's app data folder
-  QString model_path;  // loaded at start; default: the last model used
-  QString theme;       // "light", "dark" or "" (what the user chose last)
-  int threads = 0;     // CPU threads for the engine; 0: all
-  int token_delay_ms = 0;  // pace generation (demos, UI tests on tiny models)
+  QString data_dir;              // holds conversations.db; default: the platform's app data folder
+  QString model_path;            // loaded at start; default: the last model used
+  QString theme;                 // "light", "dark" or "" (what the user chose last)
+  int threads = 0;               // CPU threads for the engine; 0: all
+  int token_delay_ms = 0;        // pace generation (demos, UI tests on tiny models)
   bool measure_startup = false;  // print the time to the first frame
   bool quit_after_first_frame = false;
   QString screenshot_path;  // save the window as PNG shortly after it shows, then quit

@@ -45,7 +45,8 @@ void CodeHighlighter::setDocument(QQuickTextDocument* document) {
     highlighter_ = nullptr;
   }
   document_ = document;
-  if (document_ && document_->textDocument()) highlighter_ = new Highlighter(document_->textDocument(), *this);
+  if (document_ && document_->textDocument())
+    highlighter_ = new Highlighter(document_->textDocument(), *this);
   emit documentChanged();
 }
 
@@ -72,13 +73,20 @@ QColor CodeHighlighter::color(CodeTokenKind kind, bool dark) {
   // Two palettes tuned for contrast on the code block backgrounds of Theme.qml
   // (#f6f8fa light, #0d1117 dark): every colour is at least 4.5:1.
   switch (kind) {
-    case CodeTokenKind::kKeyword: return dark ? QColor("#ff7b72") : QColor("#cf222e");
-    case CodeTokenKind::kType: return dark ? QColor("#79c0ff") : QColor("#0550ae");
-    case CodeTokenKind::kString: return dark ? QColor("#a5d6ff") : QColor("#0a3069");
-    case CodeTokenKind::kComment: return dark ? QColor("#8b949e") : QColor("#57606a");
-    case CodeTokenKind::kNumber: return dark ? QColor("#ffa657") : QColor("#953800");
-    case CodeTokenKind::kTag: return dark ? QColor("#7ee787") : QColor("#116329");
-    case CodeTokenKind::kAttribute: return dark ? QColor("#d2a8ff") : QColor("#8250df");
+    case CodeTokenKind::kKeyword:
+      return dark ? QColor("#ff7b72") : QColor("#cf222e");
+    case CodeTokenKind::kType:
+      return dark ? QColor("#79c0ff") : QColor("#0550ae");
+    case CodeTokenKind::kString:
+      return dark ? QColor("#a5d6ff") : QColor("#0a3069");
+    case CodeTokenKind::kComment:
+      return dark ? QColor("#8b949e") : QColor("#57606a");
+    case CodeTokenKind::kNumber:
+      return dark ? QColor("#ffa657") : QColor("#953800");
+    case CodeTokenKind::kTag:
+      return dark ? QColor("#7ee787") : QColor("#116329");
+    case CodeTokenKind::kAttribute:
+      return dark ? QColor("#d2a8ff") : QColor("#8250df");
   }
   return dark ? QColor("#e6edf3") : QColor("#1f2328");
 }

@@ -21,21 +21,22 @@ class CodeLanguage {
   QSet<QString> types;
   QStringList line_comments;
   QString block_open, block_close;
-  bool triple_quotes = false;      // Python
-  bool backtick_strings = false;   // JavaScript templates, Go raw strings, shell
+  bool triple_quotes = false;     // Python
+  bool backtick_strings = false;  // JavaScript templates, Go raw strings, shell
   bool single_quote_strings = true;
-  bool char_literals_only = false; // Rust: 'a' is a char, 'a alone a lifetime
-  bool capitalized_types = false;  // Java, Rust, TS...: Foo is a type
-  bool case_insensitive = false;   // SQL
-  bool dollar_variables = false;   // shell, PHP-like $NAME
-  bool css_properties = false;     // name: value
+  bool char_literals_only = false;  // Rust: 'a' is a char, 'a alone a lifetime
+  bool capitalized_types = false;   // Java, Rust, TS...: Foo is a type
+  bool case_insensitive = false;    // SQL
+  bool dollar_variables = false;    // shell, PHP-like $NAME
+  bool css_properties = false;      // name: value
 };
 
 namespace {
 
 QSet<QString> words(const char* text, bool lower = false) {
   QSet<QString> set;
-  for (const QString& w : QString::fromLatin1(text).split(' ', Qt::SkipEmptyParts)) set.insert(lower ? w.toLower() : w);
+  for (const QString& w : QString::fromLatin1(text).split(' ', Qt::SkipEmptyParts))
+    set.insert(lower ? w.toLower() : w);
   return set;
 }
 
@@ -43,11 +44,13 @@ const char* const kCKeywords =
     "auto break case const continue default do else enum extern for goto if inline register restrict return "
     "sizeof static struct switch typedef union volatile while _Bool _Static_assert NULL true false";
 const char* const kCTypes =
-    "void char short int long float double signed unsigned bool size_t ssize_t int8_t int16_t int32_t int64_t "
+    "void char short int long float double signed unsigned bool size_t ssize_t int8_t int16_t int32_t "
+    "int64_t "
     "uint8_t uint16_t uint32_t uint64_t FILE";
 const char* const kCppKeywords =
     "alignas alignof and asm auto break case catch class co_await co_return co_yield concept const consteval "
-    "constexpr constinit const_cast continue decltype default delete do dynamic_cast else enum explicit export "
+    "constexpr constinit const_cast continue decltype default delete do dynamic_cast else enum explicit "
+    "export "
     "extern false final for friend goto if inline mutable namespace new noexcept not nullptr operator or "
     "override private protected public requires reinterpret_cast return sizeof static static_assert "
     "static_cast struct switch template this throw true try typedef typeid typename union using virtual "
@@ -58,7 +61,8 @@ const char* const kCppTypes =
     "string_view unique_ptr shared_ptr optional";
 const char* const kPythonKeywords =
     "False None True and as assert async await break class continue def del elif else except finally for "
-    "from global if import in is lambda nonlocal not or pass raise return try while with yield match case self";
+    "from global if import in is lambda nonlocal not or pass raise return try while with yield match case "
+    "self";
 const char* const kPythonTypes =
     "int float str bool list dict set tuple bytes object type len range print isinstance super Exception";
 const char* const kJsKeywords =
@@ -67,16 +71,20 @@ const char* const kJsKeywords =
     "true try typeof undefined var void while with yield interface type implements enum declare readonly "
     "private public protected abstract as namespace keyof";
 const char* const kJsTypes =
-    "string number boolean any unknown never object Array Promise Map Set Object String Number Boolean console";
+    "string number boolean any unknown never object Array Promise Map Set Object String Number Boolean "
+    "console";
 const char* const kJavaKeywords =
     "abstract assert break case catch class const continue default do else enum extends final finally for "
     "goto if implements import instanceof interface native new package private protected public return "
-    "static strictfp super switch synchronized this throw throws transient try volatile while true false null "
+    "static strictfp super switch synchronized this throw throws transient try volatile while true false "
+    "null "
     "var record sealed permits yield";
 const char* const kJavaTypes = "void boolean byte char short int long float double String Object";
 const char* const kRustKeywords =
-    "as async await break const continue crate dyn else enum extern false fn for if impl in let loop match mod "
-    "move mut pub ref return self Self static struct super trait true type unsafe use where while macro_rules";
+    "as async await break const continue crate dyn else enum extern false fn for if impl in let loop match "
+    "mod "
+    "move mut pub ref return self Self static struct super trait true type unsafe use where while "
+    "macro_rules";
 const char* const kRustTypes =
     "i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64 bool char str String Vec Option Result Box";
 const char* const kGoKeywords =
@@ -96,11 +104,13 @@ const char* const kSqlKeywords =
 const char* const kSqlTypes =
     "integer int bigint smallint real double float numeric decimal text varchar char blob boolean date "
     "timestamp";
-const char* const kCssKeywords = "@media @import @font-face @keyframes @supports !important inherit initial auto none";
+const char* const kCssKeywords =
+    "@media @import @font-face @keyframes @supports !important inherit initial auto none";
 
 std::vector<CodeLanguage> make_languages() {
   std::vector<CodeLanguage> all;
-  auto code = [&](const char* name, const char* aliases, const char* keywords, const char* types) -> CodeLanguage& {
+  auto code = [&](const char* name, const char* aliases, const char* keywords,
+                  const char* types) -> CodeLanguage& {
     CodeLanguage l;
     l.name = QString::fromLatin1(name);
     l.aliases = QString::fromLatin1(aliases).split(' ', Qt::SkipEmptyParts);
@@ -123,7 +133,8 @@ std::vector<CodeLanguage> make_languages() {
     l.capitalized_types = true;
   }
   {
-    CodeLanguage& l = code("javascript", "javascript js jsx mjs cjs typescript ts tsx node", kJsKeywords, kJsTypes);
+    CodeLanguage& l =
+        code("javascript", "javascript js jsx mjs cjs typescript ts tsx node", kJsKeywords, kJsTypes);
     l.backtick_strings = true;
     l.capitalized_types = true;
     l.dollar_variables = false;
@@ -136,8 +147,9 @@ std::vector<CodeLanguage> make_languages() {
   }
   code("go", "go golang", kGoKeywords, kGoTypes).backtick_strings = true;
   {
-    CodeLanguage& l = code("shell", "shell sh bash zsh console shellscript dockerfile make makefile yaml yml toml ini",
-                           kShellKeywords, "");
+    CodeLanguage& l =
+        code("shell", "shell sh bash zsh console shellscript dockerfile make makefile yaml yml toml ini",
+             kShellKeywords, "");
     l.line_comments = {QStringLiteral("#")};
     l.block_open.clear();
     l.block_close.clear();
@@ -174,8 +186,12 @@ const std::vector<CodeLanguage>& languages() {
   return all;
 }
 
-bool is_word_start(QChar c) { return c.isLetter() || c == u'_'; }
-bool is_word_char(QChar c) { return c.isLetterOrNumber() || c == u'_'; }
+bool is_word_start(QChar c) {
+  return c.isLetter() || c == u'_';
+}
+bool is_word_char(QChar c) {
+  return c.isLetterOrNumber() || c == u'_';
+}
 
 class LineLexer {
  public:
@@ -193,9 +209,7 @@ class LineLexer {
   void add(int start, int end, CodeTokenKind kind) {
     if (end > start) out_.spans.push_back({start, end - start, kind});
   }
-  bool starts_with(int i, QStringView what) const {
-    return !what.isEmpty() && line_.mid(i).startsWith(what);
-  }
+  bool starts_with(int i, QStringView what) const { return !what.isEmpty() && line_.mid(i).startsWith(what); }
   // Index just after `close` found from `from`, or -1.
   int find_close(int from, QStringView close) const {
     const qsizetype at = line_.mid(from).indexOf(close);
@@ -211,10 +225,16 @@ class LineLexer {
         close = lang_.block_close;
         kind = CodeTokenKind::kComment;
         break;
-      case LineState::kTripleDouble: close = u"\"\"\""; break;
-      case LineState::kTripleSingle: close = u"'''"; break;
-      case LineState::kTemplateString: return scan_quoted(0, u'`', 0);
-      case LineState::kNormal: return 0;
+      case LineState::kTripleDouble:
+        close = u"\"\"\"";
+        break;
+      case LineState::kTripleSingle:
+        close = u"'''";
+        break;
+      case LineState::kTemplateString:
+        return scan_quoted(0, u'`', 0);
+      case LineState::kNormal:
+        return 0;
     }
     const int end = find_close(0, close);
     if (end < 0) {
@@ -297,9 +317,9 @@ class LineLexer {
     if (c.isDigit() || (c == u'.' && i + 1 < line_.size() && line_[i + 1].isDigit())) {
       if (i > 0 && is_word_char(line_[i - 1])) return i + 1;
       int j = i + 1;
-      while (j < line_.size() && (is_word_char(line_[j]) || line_[j] == u'.' ||
-                                  ((line_[j] == u'+' || line_[j] == u'-') &&
-                                   (line_[j - 1] == u'e' || line_[j - 1] == u'E')))) {
+      while (j < line_.size() &&
+             (is_word_char(line_[j]) || line_[j] == u'.' ||
+              ((line_[j] == u'+' || line_[j] == u'-') && (line_[j - 1] == u'e' || line_[j - 1] == u'E')))) {
         ++j;
       }
       add(i, j, CodeTokenKind::kNumber);
@@ -316,8 +336,8 @@ class LineLexer {
       add(i, j, CodeTokenKind::kType);
       return std::max(j, i + 1);
     }
-    if (is_word_start(c) || ((c == u'#' || c == u'@' || c == u'!') && i + 1 < line_.size() &&
-                             is_word_start(line_[i + 1]))) {
+    if (is_word_start(c) ||
+        ((c == u'#' || c == u'@' || c == u'!') && i + 1 < line_.size() && is_word_start(line_[i + 1]))) {
       int j = i + 1;
       while (j < line_.size() && (is_word_char(line_[j]) || (lang_.css_properties && line_[j] == u'-'))) ++j;
       const QStringView word = line_.mid(i, j - i);
@@ -406,7 +426,9 @@ const CodeLanguage* find_code_language(QStringView name) {
   return nullptr;
 }
 
-QString code_language_name(const CodeLanguage& language) { return language.name; }
+QString code_language_name(const CodeLanguage& language) {
+  return language.name;
+}
 
 QStringList code_language_names() {
   QStringList names;

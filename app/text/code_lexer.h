@@ -18,7 +18,7 @@ namespace neox::app {
 enum class CodeTokenKind { kKeyword, kType, kString, kComment, kNumber, kTag, kAttribute };
 
 struct CodeSpan {
-  int start = 0;   // in UTF-16 code units of the line
+  int start = 0;  // in UTF-16 code units of the line
   int length = 0;
   CodeTokenKind kind = CodeTokenKind::kKeyword;
 };
@@ -26,10 +26,10 @@ struct CodeSpan {
 // What an unfinished construct at the end of a line still needs to close.
 enum class LineState : int {
   kNormal = 0,
-  kBlockComment = 1,       // /* ... */ (or <!-- ... --> in markup)
-  kTripleDouble = 2,       // Python """
-  kTripleSingle = 3,       // Python '''
-  kTemplateString = 4,     // JavaScript `...`
+  kBlockComment = 1,    // /* ... */ (or <!-- ... --> in markup)
+  kTripleDouble = 2,    // Python """
+  kTripleSingle = 3,    // Python '''
+  kTemplateString = 4,  // JavaScript `...`
 };
 
 struct LexedLine {

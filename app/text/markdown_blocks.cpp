@@ -37,7 +37,8 @@ std::vector<MarkdownBlock> split_markdown_blocks(const QString& text) {
   QStringList prose;
   auto flush_prose = [&] {
     QString joined = prose.join(u'\n');
-    if (!joined.trimmed().isEmpty()) blocks.push_back({MarkdownBlock::Kind::kProse, joined.trimmed(), {}, true});
+    if (!joined.trimmed().isEmpty())
+      blocks.push_back({MarkdownBlock::Kind::kProse, joined.trimmed(), {}, true});
     prose.clear();
   };
   for (qsizetype i = 0; i < lines.size(); ++i) {
@@ -69,8 +70,8 @@ QVariantList markdown_blocks_for_qml(const QString& text) {
   QVariantList list;
   for (const MarkdownBlock& block : split_markdown_blocks(text)) {
     QVariantMap map;
-    map[QStringLiteral("kind")] = block.kind == MarkdownBlock::Kind::kCode ? QStringLiteral("code")
-                                                                          : QStringLiteral("prose");
+    map[QStringLiteral("kind")] =
+        block.kind == MarkdownBlock::Kind::kCode ? QStringLiteral("code") : QStringLiteral("prose");
     map[QStringLiteral("text")] = block.text;
     map[QStringLiteral("language")] = block.language;
     map[QStringLiteral("closed")] = block.closed;

@@ -18,8 +18,8 @@ namespace neox::app {
 struct MarkdownBlock {
   enum class Kind { kProse, kCode };
   Kind kind = Kind::kProse;
-  QString text;      // prose Markdown, or the code without its fences
-  QString language;  // code: the info string's first word ("" when none)
+  QString text;        // prose Markdown, or the code without its fences
+  QString language;    // code: the info string's first word ("" when none)
   bool closed = true;  // code: whether its closing fence was seen
 };
 

@@ -66,7 +66,8 @@ QString markdown_to_html(const QString& markdown, bool dark, int pixel_size) {
       const QTextFragment fragment = it.fragment();
       QTextCharFormat format = fragment.charFormat();
       bool changed = false;
-      if (format.fontFixedPitch() || format.fontFamilies().toStringList().contains(QStringLiteral("monospace"))) {
+      if (format.fontFixedPitch() ||
+          format.fontFamilies().toStringList().contains(QStringLiteral("monospace"))) {
         format.setBackground(colors.code_background);
         format.setFontFamilies({QStringLiteral("DejaVu Sans Mono")});
         format.clearProperty(QTextFormat::FontPointSize);

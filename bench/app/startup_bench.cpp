@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   std::vector<double> cold, warm;
   for (int i = 0; i < runs; ++i) {
     QTemporaryDir dir;
-    const QString data = dir.filePath(QStringLiteral("data")), config = dir.filePath(QStringLiteral("config"));
+    const QString data = dir.filePath(QStringLiteral("data")),
+                  config = dir.filePath(QStringLiteral("config"));
     cold.push_back(run_once(data, config));
     warm.push_back(run_once(data, config));  // same database and settings again
   }

@@ -3,21 +3,22 @@
 // up in SQLite, Stop keeps the text, Regenerate and Edit make sibling
 // branches with ‹ n/m › navigation, the token count follows the draft, and
 // settings are saved with the conversation.
+#include "controllers/chat_controller.h"
+
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <limits>
 
 #include "app_test_support.h"
-#include "controllers/chat_controller.h"
 #include "controllers/model_controller.h"
 #include "controllers/qt_text.h"
 #include "engine/engine_thread.h"
 #include "engine/token_counter.h"
+#include "neox/loaded_model.h"
 #include "neox/storage/conversation_store.h"
 #include "neox/storage/message_store.h"
 #include "neox/tokenizer.h"
-#include "neox/loaded_model.h"
 
 using namespace neox::app;
 using namespace neox::app::testing;
@@ -76,9 +77,12 @@ class ChatControllerTest : public QObject {
   void userMessageIsStoredBeforeItIsShown() {
     storage::MessageStore store(*db_);
     bool stored_when_shown = false;
-    connect(&shown(), &QAbstractItemModel::rowsInserted, this, [&](const QModelIndex&, int first, int) {
-      if (first == 0) stored_when_shown = store.find(shown_id(0)).has_value();
-    }, Qt::SingleShotConnection);
+    connect(
+        &shown(), &QAbstractItemModel::rowsInserted, this,
+        [&](const QModelIndex&, int first, int) {
+          if (first == 0) stored_when_shown = store.find(shown_id(0)).has_value();
+        },
+        Qt::SingleShotConnection);
     QCOMPARE(send_and_wait(QStringLiteral("Hello, who are you?")), QStringLiteral("complete"));
     QVERIFY(stored_when_shown);
     QVERIFY(chat_->conversationId() > 0);
@@ -207,7 +211,8 @@ class ChatControllerTest : public QObject {
     const storage::Conversation c = conversations.get(chat_->conversationId());
     QCOMPARE(c.settings.system_prompt, std::string("Be brief."));
     QCOMPARE(c.settings.chat_template, std::string("chatml"));
-    QVERIFY(QString::fromStdString(c.settings.sampling_json).contains(QStringLiteral("\"temperature\":0.25")));
+    QVERIFY(
+        QString::fromStdString(c.settings.sampling_json).contains(QStringLiteral("\"temperature\":0.25")));
     QCOMPARE(chat_->templateName(), QStringLiteral("chatml"));
     // The prompt the model sees now uses them.
     const std::string prompt = chat_->renderPrompt({});

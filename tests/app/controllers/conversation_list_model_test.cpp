@@ -1,12 +1,13 @@
 // The sidebar's models over a real database: ConversationListModel (pinned
 // first, newest first, day sections, rename, pin, delete with undo) and
 // SearchResultModel (FTS results that name the message).
+#include "controllers/conversation_list_model.h"
+
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "app_test_support.h"
-#include "controllers/conversation_list_model.h"
 #include "controllers/search_result_model.h"
 #include "neox/storage/message_store.h"
 
@@ -123,7 +124,8 @@ class ConversationListModelTest : public QObject {
     QCOMPARE(ConversationListModel::sectionFor(now - 1000, now, false), QStringLiteral("Today"));
     QCOMPARE(ConversationListModel::sectionFor(now - day, now, false), QStringLiteral("Yesterday"));
     QCOMPARE(ConversationListModel::sectionFor(now - 3 * day, now, false), QStringLiteral("Previous 7 days"));
-    QCOMPARE(ConversationListModel::sectionFor(now - 20 * day, now, false), QStringLiteral("Previous 30 days"));
+    QCOMPARE(ConversationListModel::sectionFor(now - 20 * day, now, false),
+             QStringLiteral("Previous 30 days"));
     QCOMPARE(ConversationListModel::sectionFor(now - 90 * day, now, false), QStringLiteral("Older"));
     QCOMPARE(ConversationListModel::sectionFor(now - 90 * day, now, true), QStringLiteral("Pinned"));
   }

@@ -137,12 +137,13 @@ class EngineWorkerTest : public QObject {
     int grew = 0;
     bool saved_before_shown = true;
     QString last_text;
-    const auto connection = connect(worker(), &EngineWorker::replyGrew, this, [&](quint64, qint64 id, const QString& text, int) {
-      ++grew;
-      // What reaches the screen is already in SQLite (read through another connection).
-      if (!QString::fromStdString(messages.get(id).text).startsWith(text)) saved_before_shown = false;
-      last_text = text;
-    });
+    const auto connection =
+        connect(worker(), &EngineWorker::replyGrew, this, [&](quint64, qint64 id, const QString& text, int) {
+          ++grew;
+          // What reaches the screen is already in SQLite (read through another connection).
+          if (!QString::fromStdString(messages.get(id).text).startsWith(text)) saved_before_shown = false;
+          last_text = text;
+        });
     auto started = record(&EngineWorker::replyStarted);
     auto finished = record(&EngineWorker::replyFinished);
     QElapsedTimer clock;
@@ -176,12 +177,13 @@ class EngineWorkerTest : public QObject {
     auto finished = record(&EngineWorker::replyFinished);
     int tokens_at_stop = -1;
     const GenerationRequest r = request_for(c, m, "Count to a million", 100000);
-    const auto connection = connect(worker(), &EngineWorker::replyGrew, this, [&](quint64, qint64, const QString&, int tokens) {
-      if (tokens_at_stop < 0 && tokens > 0) {
-        tokens_at_stop = tokens;
-        worker()->stopGeneration(r.id);
-      }
-    });
+    const auto connection =
+        connect(worker(), &EngineWorker::replyGrew, this, [&](quint64, qint64, const QString&, int tokens) {
+          if (tokens_at_stop < 0 && tokens > 0) {
+            tokens_at_stop = tokens;
+            worker()->stopGeneration(r.id);
+          }
+        });
     generate(r);
     QVERIFY(wait_until([&] { return finished->count() == 1; }));
     disconnect(connection);
@@ -216,7 +218,10 @@ class EngineWorkerTest : public QObject {
     const qint64 evaluated = stats.value("promptEvaluated").toLongLong();
     // At least the whole first prompt came from the KV cache.
     QVERIFY2(prompt - evaluated >= first_prompt,
-             qPrintable(QStringLiteral("%1 of %2 evaluated, first prompt %3").arg(evaluated).arg(prompt).arg(first_prompt)));
+             qPrintable(QStringLiteral("%1 of %2 evaluated, first prompt %3")
+                            .arg(evaluated)
+                            .arg(prompt)
+                            .arg(first_prompt)));
   }
 
   void uiThreadNeverWaits() {

@@ -45,7 +45,8 @@ class TextTest : public QObject {
  private slots:
   void markdownSplitsProseAndCode() {
     const auto blocks = split_markdown_blocks(
-        "Here is code:\n\n```python\nprint('hi')\n\n```\nAnd a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n~~~\nraw\n~~~");
+        "Here is code:\n\n```python\nprint('hi')\n\n```\nAnd a table:\n\n| a | b |\n|---|---|\n| 1 | 2 "
+        "|\n~~~\nraw\n~~~");
     QCOMPARE(blocks.size(), size_t(4));
     QCOMPARE(blocks[0].kind, MarkdownBlock::Kind::kProse);
     QCOMPARE(blocks[0].text, QStringLiteral("Here is code:"));
@@ -75,13 +76,18 @@ class TextTest : public QObject {
   }
 
   void lexerColoursEachFamily() {
-    QCOMPARE(spans_of("cpp", "int main() { return 0; } // done", CodeTokenKind::kKeyword), QStringList{"return"});
+    QCOMPARE(spans_of("cpp", "int main() { return 0; } // done", CodeTokenKind::kKeyword),
+             QStringList{"return"});
     QCOMPARE(spans_of("cpp", "int main() { return 0; } // done", CodeTokenKind::kType), QStringList{"int"});
-    QCOMPARE(spans_of("cpp", "int main() { return 0; } // done", CodeTokenKind::kComment), QStringList{"// done"});
-    QCOMPARE(spans_of("py", "def f(x): return \"a#b\"  # note", CodeTokenKind::kString), QStringList{"\"a#b\""});
-    QCOMPARE(spans_of("py", "def f(x): return \"a#b\"  # note", CodeTokenKind::kComment), QStringList{"# note"});
+    QCOMPARE(spans_of("cpp", "int main() { return 0; } // done", CodeTokenKind::kComment),
+             QStringList{"// done"});
+    QCOMPARE(spans_of("py", "def f(x): return \"a#b\"  # note", CodeTokenKind::kString),
+             QStringList{"\"a#b\""});
+    QCOMPARE(spans_of("py", "def f(x): return \"a#b\"  # note", CodeTokenKind::kComment),
+             QStringList{"# note"});
     QCOMPARE(spans_of("js", "const s = `hi ${x}`;", CodeTokenKind::kString), QStringList{"`hi ${x}`"});
-    QCOMPARE(spans_of("rust", "fn f<'a>(c: char) { let x = 'z'; }", CodeTokenKind::kString), QStringList{"'z'"});
+    QCOMPARE(spans_of("rust", "fn f<'a>(c: char) { let x = 'z'; }", CodeTokenKind::kString),
+             QStringList{"'z'"});
     QCOMPARE(spans_of("rust", "fn f<'a>(c: char) { let x = 'z'; }", CodeTokenKind::kType),
              (QStringList{"'a", "char"}));
     QCOMPARE(spans_of("sql", "SELECT id FROM t WHERE x = 'y' -- c", CodeTokenKind::kKeyword),
@@ -89,13 +95,16 @@ class TextTest : public QObject {
     QCOMPARE(spans_of("bash", "echo \"$HOME\" ${PATH} # hi", CodeTokenKind::kType), QStringList{"${PATH}"});
     QCOMPARE(spans_of("json", "{\"key\": \"value\", \"n\": 1.5e3}", CodeTokenKind::kAttribute),
              (QStringList{"\"key\"", "\"n\""}));
-    QCOMPARE(spans_of("json", "{\"key\": \"value\", \"n\": 1.5e3}", CodeTokenKind::kNumber), QStringList{"1.5e3"});
-    QCOMPARE(spans_of("html", "<a href=\"x\">link</a>", CodeTokenKind::kTag), (QStringList{"<a", ">", "</a", ">"}));
+    QCOMPARE(spans_of("json", "{\"key\": \"value\", \"n\": 1.5e3}", CodeTokenKind::kNumber),
+             QStringList{"1.5e3"});
+    QCOMPARE(spans_of("html", "<a href=\"x\">link</a>", CodeTokenKind::kTag),
+             (QStringList{"<a", ">", "</a", ">"}));
     QCOMPARE(spans_of("html", "<a href=\"x\">link</a>", CodeTokenKind::kAttribute), QStringList{"href"});
     QCOMPARE(spans_of("css", "a { color: red; }", CodeTokenKind::kAttribute), QStringList{"color"});
     QCOMPARE(spans_of("go", "func main() { var s string }", CodeTokenKind::kKeyword),
              (QStringList{"func", "var"}));
-    QCOMPARE(spans_of("java", "public class Apple extends Base {}", CodeTokenKind::kType), (QStringList{"Apple", "Base"}));
+    QCOMPARE(spans_of("java", "public class Apple extends Base {}", CodeTokenKind::kType),
+             (QStringList{"Apple", "Base"}));
     QVERIFY(find_code_language(u"brainfuck") == nullptr);
   }
 
@@ -106,16 +115,17 @@ class TextTest : public QObject {
     QCOMPARE(spans_of("cpp", "still comment */ int y;", CodeTokenKind::kComment, LineState::kBlockComment),
              QStringList{"still comment */"});
     const CodeLanguage* py = find_code_language(u"python");
-    QCOMPARE(lex_code_line(*py, u"doc = \"\"\"begin", LineState::kNormal).end_state, LineState::kTripleDouble);
+    QCOMPARE(lex_code_line(*py, u"doc = \"\"\"begin", LineState::kNormal).end_state,
+             LineState::kTripleDouble);
     QCOMPARE(lex_code_line(*py, u"end\"\"\" + x", LineState::kTripleDouble).end_state, LineState::kNormal);
   }
 
   void highlighterColoursADocumentReadably() {
     for (bool dark : {false, true}) {
       const QColor background = dark ? QColor("#0d1117") : QColor("#f6f8fa");
-      for (auto kind : {CodeTokenKind::kKeyword, CodeTokenKind::kType, CodeTokenKind::kString,
-                        CodeTokenKind::kComment, CodeTokenKind::kNumber, CodeTokenKind::kTag,
-                        CodeTokenKind::kAttribute}) {
+      for (auto kind :
+           {CodeTokenKind::kKeyword, CodeTokenKind::kType, CodeTokenKind::kString, CodeTokenKind::kComment,
+            CodeTokenKind::kNumber, CodeTokenKind::kTag, CodeTokenKind::kAttribute}) {
         QVERIFY2(contrast(CodeHighlighter::color(kind, dark), background) >= 4.5,
                  qPrintable(QStringLiteral("kind %1 dark %2").arg(int(kind)).arg(dark)));
       }
@@ -146,7 +156,8 @@ class TextTest : public QObject {
     QFile f(path);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(f.readAll()), QStringLiteral("print('ü')\n"));
-    QVERIFY(!saver.save(QUrl::fromLocalFile(dir.filePath(QStringLiteral("no/such/dir/x"))), QStringLiteral("x")));
+    QVERIFY(
+        !saver.save(QUrl::fromLocalFile(dir.filePath(QStringLiteral("no/such/dir/x"))), QStringLiteral("x")));
     QVERIFY(saver.error().contains(QStringLiteral("could not be saved")));
     QCOMPARE(saver.read(QUrl::fromLocalFile(path)), QStringLiteral("print('ü')\n"));
     QVERIFY(saver.error().isEmpty());

@@ -133,7 +133,9 @@ class EndToEndTest : public QObject {
     const ImageStats stats = image_stats(image);
     QVERIFY2(stats.luminance_stddev > 8 && stats.distinct_colours > 40,
              qPrintable(QStringLiteral("%1 looks blank: stddev %2, %3 colours")
-                            .arg(name).arg(stats.luminance_stddev).arg(stats.distinct_colours)));
+                            .arg(name)
+                            .arg(stats.luminance_stddev)
+                            .arg(stats.distinct_colours)));
     if (!error_expected) {
       QVERIFY2(!one(QStringLiteral("modelErrorBanner")), qPrintable(name + ": model error banner visible"));
       QVERIFY2(!one(QStringLiteral("chatErrorBanner")), qPrintable(name + ": chat error banner visible"));
@@ -148,7 +150,8 @@ class EndToEndTest : public QObject {
     QCoreApplication::setOrganizationName(QStringLiteral("NeoX"));
     QCoreApplication::setApplicationName(QStringLiteral("NeoX Studio e2e"));
     // Remembered window settings go to the temporary folder, not the user's.
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, data_.filePath(QStringLiteral("config")));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       data_.filePath(QStringLiteral("config")));
     QQuickStyle::setStyle(QStringLiteral("Basic"));
     StudioOptions options;
     options.data_dir = data_.filePath(QStringLiteral("data"));
@@ -173,7 +176,8 @@ class EndToEndTest : public QObject {
 
   void sendAMessageAndWatchTheReplyStream() {
     int updates = 0;
-    const auto connection = connect(chat()->messages(), &QAbstractItemModel::dataChanged, this, [&] { ++updates; });
+    const auto connection =
+        connect(chat()->messages(), &QAbstractItemModel::dataChanged, this, [&] { ++updates; });
     type_message(QStringLiteral("Hello! Can you explain what a tokenizer does?"));
     QCOMPARE(reply_to([&] { QTest::keyClick(window_, Qt::Key_Return); }), QStringLiteral("complete"));
     disconnect(connection);
@@ -182,7 +186,8 @@ class EndToEndTest : public QObject {
     QTRY_COMPARE(chat()->messages()->rowCount(), 2);
     const auto bubbles = visible_items(window_, QStringLiteral("userText"));
     QCOMPARE(bubbles.size(), 1);
-    QCOMPARE(bubbles.first()->property("text").toString(), QStringLiteral("Hello! Can you explain what a tokenizer does?"));
+    QCOMPARE(bubbles.first()->property("text").toString(),
+             QStringLiteral("Hello! Can you explain what a tokenizer does?"));
     // In the database: the same two messages, the reply complete with its stats.
     storage::MessageStore store(app_->database());
     const auto path = store.shown_path(chat()->conversationId());
@@ -194,7 +199,10 @@ class EndToEndTest : public QObject {
     QVERIFY(one(QStringLiteral("replyStats")));
     // The sidebar lists the new conversation, titled from the message.
     QCOMPARE(app_->conversations()->rowCount(), 1);
-    QVERIFY(app_->conversations()->get(0, "title").toString().startsWith(QStringLiteral("Hello! Can you explain")));
+    QVERIFY(app_->conversations()
+                ->get(0, "title")
+                .toString()
+                .startsWith(QStringLiteral("Hello! Can you explain")));
   }
 
   void stopASecondReplyMidway() {
@@ -257,7 +265,8 @@ class EndToEndTest : public QObject {
     storage::ConversationStore conversations(app_->database());
     storage::MessageStore messages(app_->database());
     const auto c = conversations.create({}, "Parsing CSV in Python");
-    const auto q = messages.add(c.id, 0, storage::Role::kUser, "How do I read a CSV file and sum a column in Python?");
+    const auto q =
+        messages.add(c.id, 0, storage::Role::kUser, "How do I read a CSV file and sum a column in Python?");
     storage::MessageMeta meta;
     meta.model = "imported";
     meta.stats.prompt_tokens = 18;
@@ -270,7 +279,8 @@ class EndToEndTest : public QObject {
                  "    \"\"\"Adds up one column of a CSV file.\"\"\"\n    total = 0.0\n"
                  "    with open(path, newline=\"\") as f:\n        for row in csv.DictReader(f):\n"
                  "            total += float(row[column])  # skips nothing\n    return total\n```\n\n"
-                 "| approach | speed | needs |\n|---|---|---|\n| `csv` | fine | nothing |\n| `pandas` | fast | a package |\n\n"
+                 "| approach | speed | needs |\n|---|---|---|\n| `csv` | fine | nothing |\n| `pandas` | fast "
+                 "| a package |\n\n"
                  "1. Open the file with `newline=\"\"`.\n2. Read rows as dictionaries.\n3. Convert and add.",
                  meta);
     app_->conversations()->refresh();

@@ -26,7 +26,8 @@ class ViewsSetup : public QObject {
       services_->loadStartupModel(neox::app::testing::fixture_model());
     }
     services_->expose(*engine->rootContext());
-    engine->rootContext()->setContextProperty(QStringLiteral("fixtureModel"), neox::app::testing::fixture_model());
+    engine->rootContext()->setContextProperty(QStringLiteral("fixtureModel"),
+                                              neox::app::testing::fixture_model());
   }
 
   void cleanupTestCase() { services_.reset(); }
