@@ -51,104 +51,53 @@ void quantize_acts(const float* x, int64_t k, int8_t* q, float* d, float* d16, f
   }
 }
 
-// Dot products of two chunks at a time: one 512-bit operation where the
-// family has one (Simd::kWideQuantDot), else two 256-bit ones.
-template <class S, bool kWide = requires {
-  S::kWideQuantDot;
-}
-> struct ChunkPairs {
-  struct Acc16 {
-    typename S::Acc8 lo, hi;
-  };
-  static Acc16 zero() { return {S::acc8_zero(), S::acc8_zero()}; }
-  static float sum(const Acc16& a) { return S::acc8_sum(S::acc8_add(a.lo, a.hi)); }
-  template <bool kSigned, bool kHalves>
-  static Acc16 qdot2(const Bytes& u0, const Bytes& u1, const int8_t* x, const float* ws, Acc16 acc) {
-    const int second = kHalves ? 2 : 1;
-    acc.lo = S::template qdot<kSigned>(u0, x, kHalves ? S::acc8_bcast2(ws) : S::acc8_bcast(ws), acc.lo);
-    acc.hi = S::template qdot<kSigned>(
-        u1, x + 32, kHalves ? S::acc8_bcast2(ws + second) : S::acc8_bcast(ws + second), acc.hi);
-    return acc;
-  }
-};
-template <class S>
-struct ChunkPairs<S, true> {
-  using Acc16 = typename S::Acc16;
-  static Acc16 zero() { return S::acc16_zero(); }
-  static float sum(Acc16 a) { return S::acc16_sum(a); }
-  template <bool kSigned, bool kHalves>
-  static Acc16 qdot2(Bytes u0, Bytes u1, const int8_t* x, const float* ws, Acc16 acc) {
-    return S::template qdot2<kSigned, kHalves>(u0, u1, x, ws, acc);
-  }
-};
-using Pairs = ChunkPairs<Simd>;
-
 // Running sums of one weight row against NT tokens: two sets, so that
-// consecutive chunk pairs feed independent FMA chains (one chain would wait
-// for each FMA's latency).
+// consecutive chunks feed independent FMA chains (one chain would wait for
+// each FMA's latency).
 template <int NT>
 struct RowSums {
-  typename Pairs::Acc16 dot[2][NT];  // Σ dx·s·Σu·q, per group of 4 elements
-  typename Simd::Acc8 offset8[NT];   // Σ b·dsum, 8 at a time (K-quants)
-  float offset1[NT];                 // Σ b·dsum, one at a time (32-element formats)
+  typename Simd::Acc8 dot[2][NT];   // Σ dx·s·Σu·q, per group of 4 elements
+  typename Simd::Acc8 offset8[NT];  // Σ b·dsum, 8 at a time (K-quants)
+  float offset1[2][NT];             // Σ b·dsum, one at a time (32-element formats)
 };
 
-// Adds G consecutive weight blocks of a row, from block `blk` (bytes at p), to
-// the sums of NT tokens: G·kElems/32 chunks, an even number (G = 2 for the
-// 32-element formats, 1 for the K-quants).
-template <DType T, int NT, int G>
-inline void add_blocks(const uint8_t* p, int64_t blk, const int8_t* const* xq, const float* const* xd,
-                       const float* const* xd16, const float* const* xs, RowSums<NT>& sums) {
+// Adds weight block `blk` of a row (its bytes at p) to the sums of NT tokens.
+template <DType T, int NT>
+inline void add_block(const uint8_t* p, int64_t blk, const int8_t* const* xq, const float* const* xd,
+                      const float* const* xd16, const float* const* xs, int set, RowSums<NT>& sums) {
   using F = QuantFormat<T>;
-  constexpr int kChunks = G * F::kElems / 32;
-  constexpr int kBlockScales = F::kHalves ? 2 * F::kElems / 32 : F::kElems / 32;
-  constexpr int kScales = G * kBlockScales;
-  static_assert(kChunks % 2 == 0);
+  using Acc8 = typename Simd::Acc8;
+  constexpr int kChunks = F::kElems / 32;
+  constexpr int kScales = F::kHalves ? 2 * kChunks : kChunks;
   Bytes u[kChunks];
   alignas(32) float s[kScales], b[kScales];
-  for (int g = 0; g < G; ++g)
-    F::decode(p + g * F::kBytes, u + g * (F::kElems / 32), s + g * kBlockScales, b + g * kBlockScales);
-  const int64_t c0 = blk * (F::kElems / 32);  // first chunk of these blocks in the row
+  F::decode(p, u, s, b);
+  const int64_t c0 = blk * kChunks;  // first chunk of this block in the row
   for (int t = 0; t < NT; ++t) {
     // Weight scale × activation scale for each chunk (or half chunk).
     alignas(32) float ws[kScales];
     if constexpr (kScales >= 8) {
-      const float* dx = F::kHalves ? xd16[t] + 2 * c0 : xd[t] + c0;
+      const float* dx = F::kHalves ? xd16[t] + blk * kScales : xd[t] + c0;
       for (int i = 0; i < kScales; i += 8)
         Simd::acc8_store(ws + i, Simd::acc8_mul(Simd::acc8_load(s + i), Simd::acc8_load(dx + i)));
     } else {
       for (int i = 0; i < kScales; ++i) ws[i] = s[i] * xd[t][c0 + i / (kScales / kChunks)];
     }
-    for (int c = 0; c < kChunks; c += 2) {
-      auto& acc = sums.dot[(c / 2) & 1][t];
-      acc = Pairs::template qdot2<F::kSigned, F::kHalves>(u[c], u[c + 1], xq[t] + 32 * (c0 + c),
-                                                          ws + (F::kHalves ? 2 * c : c), acc);
+    for (int c = 0; c < kChunks; ++c) {
+      const Acc8 scale = F::kHalves ? Simd::acc8_bcast2(ws + 2 * c) : Simd::acc8_bcast(ws + c);
+      Acc8& acc = sums.dot[(set + c) & 1][t];
+      acc = Simd::template qdot<F::kSigned>(u[c], xq[t] + 32 * (c0 + c), scale, acc);
     }
     if constexpr (T == DType::Q8_0) {
       // no offset
     } else if constexpr (kScales >= 8) {
-      const float* ds = xs[t] + (F::kHalves ? 2 * c0 : c0);
+      const float* ds = xs[t] + blk * kScales;
       for (int i = 0; i < kScales; i += 8)
         sums.offset8[t] = Simd::acc8_fma(Simd::acc8_load(b + i), Simd::acc8_load(ds + i), sums.offset8[t]);
     } else {
-      const float* ds = xs[t] + (F::kHalves ? 2 * c0 : c0);
-      for (int i = 0; i < kScales; ++i) sums.offset1[t] += b[i] * ds[i];
+      for (int i = 0; i < kScales; ++i) sums.offset1[set][t] += b[i] * xs[t][blk * kScales + i];
     }
   }
-}
-
-// One block of a 32-element format (a row's odd last block) dotted with one
-// token: its chunk index is blk.
-template <DType T>
-float single_block_dot(const uint8_t* p, int64_t blk, const int8_t* xq, const float* xd, const float* xs) {
-  using F = QuantFormat<T>;
-  static_assert(F::kElems == 32 && !F::kHalves);
-  Bytes u[1];
-  float s[1], b[1];
-  F::decode(p, u, s, b);
-  const typename Simd::Acc8 acc = Simd::template qdot<F::kSigned>(
-      u[0], xq + 32 * blk, Simd::acc8_set1(s[0] * xd[blk]), Simd::acc8_zero());
-  return Simd::acc8_sum(acc) + (T == DType::Q8_0 ? 0.0f : b[0] * xs[blk]);
 }
 
 // y[t*ldy + r] (+ bias[r]) for NT tokens of x starting at token t0, rows [r0, r1).
@@ -168,35 +117,27 @@ void quant_dot_tokens(const uint8_t* w, int64_t k, int64_t r0, int64_t r1, const
     xd16[t] = x.d16 + (t0 + t) * (k / 16);
     xs[t] = F::kHalves ? x.dsum16 + (t0 + t) * (k / 16) : x.dsum32 + (t0 + t) * (k / 32);
   }
-  // 32-element formats go two blocks at a time (a chunk pair); a row with an
-  // odd number of them ends with a single block.
-  constexpr int kGroup = F::kElems == 32 ? 2 : 1;
   for (int64_t r = r0; r < r1; ++r) {
     const uint8_t* row = w + r * row_bytes;
     RowSums<NT> sums;
     for (int t = 0; t < NT; ++t) {
-      sums.dot[0][t] = sums.dot[1][t] = Pairs::zero();
-      sums.offset8[t] = Simd::acc8_zero();
-      sums.offset1[t] = 0.0f;
+      sums.dot[0][t] = sums.dot[1][t] = sums.offset8[t] = Simd::acc8_zero();
+      sums.offset1[0][t] = sums.offset1[1][t] = 0.0f;
     }
     // The hot loop of decode: each weight byte is read once per token block.
+    // Blocks in pairs so one-chunk blocks alternate between the two sum sets.
     int64_t blk = 0;
-    for (; blk + kGroup <= n_blocks; blk += kGroup) {
+    for (; blk + 1 < n_blocks; blk += 2) {
       __builtin_prefetch(row + blk * F::kBytes + kQuantPrefetchBytes);
-      if constexpr (kGroup * F::kBytes > 64)
-        __builtin_prefetch(row + blk * F::kBytes + kQuantPrefetchBytes + 64);
-      if constexpr (kGroup * F::kBytes > 128)
-        __builtin_prefetch(row + blk * F::kBytes + kQuantPrefetchBytes + 128);
-      add_blocks<T, NT, kGroup>(row + blk * F::kBytes, blk, xq, xd, xd16, xs, sums);
+      __builtin_prefetch(row + blk * F::kBytes + kQuantPrefetchBytes + 64);
+      add_block<T, NT>(row + blk * F::kBytes, blk, xq, xd, xd16, xs, 0, sums);
+      add_block<T, NT>(row + (blk + 1) * F::kBytes, blk + 1, xq, xd, xd16, xs, 1, sums);
     }
-    for (int t = 0; t < NT; ++t) {
-      float tail = 0.0f;
-      if constexpr (kGroup == 2)
-        if (blk < n_blocks) tail = single_block_dot<T>(row + blk * F::kBytes, blk, xq[t], xd[t], xs[t]);
-      y[(t0 + t) * ldy + r] = Pairs::sum(sums.dot[0][t]) + Pairs::sum(sums.dot[1][t]) +
-                              Simd::acc8_sum(sums.offset8[t]) + sums.offset1[t] + tail +
+    if (blk < n_blocks) add_block<T, NT>(row + blk * F::kBytes, blk, xq, xd, xd16, xs, 0, sums);
+    for (int t = 0; t < NT; ++t)
+      y[(t0 + t) * ldy + r] = Simd::acc8_sum(Simd::acc8_add(sums.dot[0][t], sums.dot[1][t])) +
+                              Simd::acc8_sum(sums.offset8[t]) + sums.offset1[0][t] + sums.offset1[1][t] +
                               (bias ? bias[r] : 0.0f);
-    }
   }
 }
 
