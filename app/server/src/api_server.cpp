@@ -435,7 +435,7 @@ ApiServer::ApiServer(std::shared_ptr<LoadedModel> model, ServerOptions options) 
   s.session = std::make_unique<Session>(s.model, session_options);
 
   const size_t threads =
-      s.options.http_threads > 0 ? static_cast<size_t>(s.options.http_threads) : s.options.max_waiting + 8;
+      s.options.http_threads > 0 ? static_cast<size_t>(s.options.http_threads) : s.options.max_waiting + 64;
   s.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   s.http.set_payload_max_length(s.options.max_body_bytes);
   s.http.set_keep_alive_timeout(5);

@@ -38,7 +38,10 @@ struct ServerOptions {
   size_t max_body_bytes = 4u << 20;
   size_t max_waiting = 32;  // requests waiting for the generation slot
   std::chrono::milliseconds queue_timeout{60000};
-  int http_threads = 0;  // 0: max_waiting + 8 (every waiter holds a connection thread)
+  // Connection threads; 0: max_waiting + 64. Every waiting request holds one,
+  // and so does every idle keep-alive connection (up to 5 s): with fewer
+  // threads than clients, a new connection waits unread inside cpp-httplib.
+  int http_threads = 0;
   // One line per finished generation ("chat.completion 12+8 tokens, stop, 35 ms"
   // or "... client disconnected: cancelled"); called on server threads.
   // Empty: no log.
