@@ -4,7 +4,9 @@ share of the memory-bandwidth limit (weight bytes per token / triad bandwidth).
 
 Usage: python3 bench/compare_llamacpp.py [--build build] [--threads 2]
            [--shapes pythia-410m] [--types f16] [--prompt-tokens 512] [--gen-tokens 128]
-Model files are generated once into bench/.models/ (random weights, real shapes).
+Model files are generated once into bench/.models/ (random weights, real shapes);
+--types takes any make_bench_model.py --type: f32, f16, and the quantized
+q8_0, q4_0, q4_1, q5_0, q5_1, q4_k_m, q5_k_m, q6_k (quantized by llama.cpp).
 """
 import argparse
 import json
