@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
@@ -203,8 +204,10 @@ void ApiServer::Impl::handle_completion(const httplib::Request& req, httplib::Re
     if (auto e = refuse(req)) return send_error(res, *e);
     // A web page can POST text/plain to localhost without asking; it cannot
     // send application/json cross-origin without a preflight we never allow.
-    const std::string type = req.get_header_value("Content-Type");
-    if (type.compare(0, 16, "application/json") != 0)
+    std::string type = req.get_header_value("Content-Type").substr(0, 16);
+    for (char& c : type)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // media types ignore case
+    if (type != "application/json")
       return send_error(res, make_error(415, "invalid_request_error", "unsupported_media_type",
                                         "the body must be JSON with Content-Type: application/json"));
     if (req.body.size() > options.max_body_bytes)  // a chunked body has no Content-Length to check early

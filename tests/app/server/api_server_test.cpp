@@ -311,6 +311,10 @@ TEST_F(ApiServerTest, RefusesWhatItCannotServe) {
   auto text = server_->client()->Post("/v1/completions", R"({"prompt": "x"})", "text/plain");
   ASSERT_TRUE(text);
   EXPECT_EQ(text->status, 415);
+  auto upper = server_->client()->Post("/v1/completions", R"({"prompt": "x", "max_tokens": 1})",
+                                       "Application/JSON; charset=utf-8");
+  ASSERT_TRUE(upper);
+  EXPECT_EQ(upper->status, 200);
   auto unknown = server_->client()->Get("/v2/anything");
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404);
