@@ -211,6 +211,7 @@ Item {
                                 font.family: Theme.monoFamily
                                 font.pixelSize: 12
                             }
+                            objectName: "tokenChip"
                             HoverHandler { id: tokenHover }
                             ToolTip.visible: tokenHover.hovered
                             ToolTip.text: {
@@ -271,6 +272,7 @@ Item {
             }
             IconButton {
                 visible: !root.isUser && message.tokens.length > 0
+                objectName: "tokensButton"
                 iconName: "bars"; iconSize: 15; width: 28; height: 28
                 checked: root.showTokens
                 tip: qsTr("Token probabilities")

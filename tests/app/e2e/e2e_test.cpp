@@ -257,6 +257,14 @@ class EndToEndTest : public QObject {
     QCOMPARE(store.siblings(chat()->messages()->get(0, "messageId").toLongLong()).ids.size(), size_t(2));
     QTest::mouseMove(window_, QPoint(5, 5));  // no hover effects in the screenshot
     screenshot(QStringLiteral("light.png"));
+    // Transparency: each token of the reply with its probability; hovering one lists the alternatives.
+    click(one(QStringLiteral("tokensButton")));
+    QTRY_VERIFY(visible_items(window_, QStringLiteral("tokenChip")).size() > 10);
+    QQuickItem* chip = visible_items(window_, QStringLiteral("tokenChip")).at(3);
+    QTest::mouseMove(window_, chip->mapToScene(QPointF(chip->width() / 2, chip->height() / 2)).toPoint());
+    wait_until([] { return false; }, 900);  // the tooltip's delay
+    screenshot(QStringLiteral("token-probabilities.png"));
+    click(one(QStringLiteral("tokensButton")));
   }
 
   void markdownAndCodeRenderInBothThemes() {
