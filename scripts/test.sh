@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: the Release build under ctest, the
-# engine tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and
+# engine, storage and server tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and
 # each libFuzzer target for a short time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,11 +11,11 @@ echo "== Release build and tests"
 scripts/build.sh build
 ctest --test-dir build --output-on-failure -j2
 
-echo "== AddressSanitizer + UndefinedBehaviorSanitizer build, engine tests"
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build: engine, storage and server tests"
 # The Qt app is left out of this build: its tests run in the Release stage.
 scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DNEOX_SANITIZE=ON -DNEOX_BUILD_APP=OFF
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan --output-on-failure -j2 -L engine
+  ctest --test-dir build-asan --output-on-failure -j2 -L 'engine|storage|server'
 
 echo "== libFuzzer targets (short runs)"
 scripts/build.sh build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
