@@ -440,6 +440,13 @@ ApiServer::ApiServer(std::shared_ptr<LoadedModel> model, ServerOptions options) 
   const size_t threads =
       s.options.http_threads > 0 ? static_cast<size_t>(s.options.http_threads) : s.options.max_waiting + 64;
   s.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // cpp-httplib's default adds SO_REUSEPORT, which lets a second process bind
+  // the same port and receive a share of the connections (and their keys).
+  // SO_REUSEADDR alone lets a restarted server bind past TIME_WAIT.
+  s.http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   s.http.set_payload_max_length(s.options.max_body_bytes);
   s.http.set_keep_alive_timeout(5);
   s.http.set_tcp_nodelay(true);  // stream events go out as written, not after a delayed ACK

@@ -368,6 +368,15 @@ TEST(ApiServerSecurity, NonLoopbackNeedsAKey) {
     EXPECT_FALSE(is_loopback_host(host)) << host;
 }
 
+TEST(ApiServerSecurity, PortInUseIsAnError) {
+  // No SO_REUSEPORT: a second server (another user's process) cannot share the port.
+  TestServer s;
+  ServerOptions options;
+  options.port = s.server->port();
+  ApiServer second(s.model, options);
+  EXPECT_THROW(second.bind(), Error);
+}
+
 TEST(ApiServerLimits, OversizedBodyIs413) {
   ServerOptions options;
   options.max_body_bytes = 4096;
