@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/completion_prompt.h"
 #include "neox/chat_template.h"
 #include "neox/error.h"
 #include "neox/storage/reply_stream.h"
@@ -35,6 +36,7 @@ std::vector<QString> files_of(const QString& path) {
 EngineWorker::EngineWorker(QString database_path, QObject* parent)
     : QObject(parent), database_path_(std::move(database_path)) {
   qRegisterMetaType<GenerationRequest>();
+  qRegisterMetaType<CompletionRequest>();
 }
 
 EngineWorker::~EngineWorker() = default;
@@ -44,7 +46,15 @@ void EngineWorker::stopGeneration(quint64 up_to_request) {
   while (seen < up_to_request && !stop_up_to_.compare_exchange_weak(seen, up_to_request)) {
   }
   std::lock_guard<std::mutex> lock(active_mutex_);
-  if (active_session_ && active_request_ <= up_to_request) active_session_->cancel();
+  if (active_session_ && !active_is_completion_ && active_request_ <= up_to_request) active_session_->cancel();
+}
+
+void EngineWorker::stopCompletion(quint64 up_to_request) {
+  quint64 seen = stop_completion_up_to_.load();
+  while (seen < up_to_request && !stop_completion_up_to_.compare_exchange_weak(seen, up_to_request)) {
+  }
+  std::lock_guard<std::mutex> lock(active_mutex_);
+  if (active_session_ && active_is_completion_ && active_request_ <= up_to_request) active_session_->cancel();
 }
 
 void EngineWorker::cancelLoad(quint64 up_to_serial) {
@@ -211,6 +221,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
     std::lock_guard<std::mutex> lock(active_mutex_);
     active_session_ = session;
     active_request_ = request.id;
+    active_is_completion_ = false;
   }
 
   GenerateOptions options;
@@ -275,6 +286,74 @@ void EngineWorker::generate(const GenerationRequest& request) {
   report["tokensPerSecond"] = stats.tokens_per_second;
   report["tokens"] = token_list;
   finish(status, error);
+}
+
+void EngineWorker::complete(const CompletionRequest& request) {
+  if (!model_) {
+    emit completionFinished(request.id, false, tr("No model is loaded. Choose a model file first."));
+    return;
+  }
+  if (request.id <= stop_completion_up_to_.load()) {
+    emit completionFinished(request.id, true, {});
+    return;
+  }
+  const Tokenizer& tokenizer = model_->tokenizer();
+  const std::optional<FimTokens> fim =
+      find_fim_tokens([&](std::string_view content) { return tokenizer.find(content); });
+  std::vector<int32_t> prompt;
+  Session* session = nullptr;
+  try {
+    prompt = completion_prompt(
+        fim, [&](std::string_view text) { return tokenizer.encode(text, /*parse_special=*/false); },
+        request.before, request.after);
+    if (prompt.empty()) {
+      emit completionFinished(request.id, false, tr("Put the cursor after some code to complete it."));
+      return;
+    }
+    session = &session_for(kCodeSessionKey, request.context_length);
+  } catch (const std::exception& error) {
+    emit completionFinished(request.id, false, qstr(error.what()));
+    return;
+  }
+  emit completionStarted(request.id, fim.has_value());
+  {
+    std::lock_guard<std::mutex> lock(active_mutex_);
+    active_session_ = session;
+    active_request_ = request.id;
+    active_is_completion_ = true;
+  }
+  GenerateOptions options;
+  options.sampling = request.sampling;
+  options.max_tokens = request.max_tokens;
+  std::string text;
+  auto last_emit = Clock::now() - kScreenInterval;
+  options.on_token = [&](const TokenEvent& event) {
+    if (const int delay = token_delay_ms_.load(); delay > 0 && event.id >= 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    }
+    if (request.id <= stop_completion_up_to_.load()) session->cancel();
+    if (event.piece.empty()) return;
+    text.append(event.piece);
+    if (const auto now = Clock::now(); now - last_emit >= kScreenInterval) {
+      last_emit = now;
+      emit completionGrew(request.id, qstr(text));
+    }
+  };
+  bool stopped = false;
+  QString error;
+  try {
+    const GenerationResult result = session->generate_tokens(prompt, options);
+    stopped = result.finish_reason == FinishReason::kCancelled;
+  } catch (const std::exception& e) {
+    error = qstr(e.what());
+    session->reset();
+  }
+  {
+    std::lock_guard<std::mutex> lock(active_mutex_);
+    active_session_ = nullptr;
+  }
+  emit completionGrew(request.id, qstr(text));
+  emit completionFinished(request.id, stopped, error);
 }
 
 }  // namespace neox::app

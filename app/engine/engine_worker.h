@@ -27,6 +27,7 @@
 #include <mutex>
 #include <optional>
 
+#include "engine/completion_request.h"
 #include "engine/generation_request.h"
 #include "neox/loaded_model.h"
 #include "neox/session.h"
@@ -54,6 +55,10 @@ class EngineWorker : public QObject {
   // tokens a second; demos and UI tests slow them to a human pace.
   void setTokenDelay(int milliseconds) { token_delay_ms_.store(milliseconds); }
 
+  // Thread-safe. Ends every code completion with an id <= up_to_request
+  // within one token (the inserted text is kept).
+  void stopCompletion(quint64 up_to_request);
+
   // Thread-safe. Abandons every load with serial <= up_to_serial (running or
   // queued); the engine is left with no model.
   void cancelLoad(quint64 up_to_serial);
@@ -64,6 +69,11 @@ class EngineWorker : public QObject {
   // model is released first.
   void loadModel(const QString& path, int threads, quint64 serial);
   void generate(const neox::app::GenerationRequest& request);
+  // Continues the code at the cursor (fill-in-the-middle when the model's
+  // tokenizer has FIM tokens); reports completionStarted, completionGrew
+  // (the whole inserted text so far, at screen rate) and completionFinished.
+  // Nothing is stored: the code pane's editor holds the text.
+  void complete(const neox::app::CompletionRequest& request);
   // Drops a conversation's Session (the conversation was deleted).
   void forgetConversation(qint64 conversation_id);
   // Releases the model, the sessions and the database connection (before the thread ends).
@@ -82,6 +92,10 @@ class EngineWorker : public QObject {
   // tokens: [{text, probability, alternatives: [{text, probability}]}].
   void replyFinished(quint64 requestId, qint64 messageId, int status, const QString& error,
                      const QVariantMap& stats);
+  void completionStarted(quint64 requestId, bool fillInTheMiddle);
+  void completionGrew(quint64 requestId, const QString& text);
+  // stopped: Stop ended it; error: empty unless it failed (no model, empty prompt).
+  void completionFinished(quint64 requestId, bool stopped, const QString& error);
 
  private:
   storage::MessageStore& messages();
@@ -104,12 +118,17 @@ class EngineWorker : public QObject {
   std::map<qint64, CachedSession> sessions_;
   uint64_t use_counter_ = 0;
 
+  // The code pane's completions use a Session of their own (not a conversation's KV cache).
+  static constexpr qint64 kCodeSessionKey = -1;
+
   std::atomic<quint64> stop_up_to_{0};
+  std::atomic<quint64> stop_completion_up_to_{0};
   std::atomic<quint64> cancel_load_up_to_{0};
   std::atomic<int> token_delay_ms_{0};
   std::mutex active_mutex_;  // guards active_session_ against stopGeneration()
   Session* active_session_ = nullptr;
   quint64 active_request_ = 0;
+  bool active_is_completion_ = false;  // request ids of chat and completions are separate series
 };
 
 }  // namespace neox::app

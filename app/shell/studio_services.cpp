@@ -5,6 +5,7 @@
 
 #include "controllers/chat_controller.h"
 #include "controllers/code_block_list_model.h"
+#include "controllers/code_completion.h"
 #include "controllers/conversation_list_model.h"
 #include "controllers/model_controller.h"
 #include "controllers/qt_text.h"
@@ -32,6 +33,7 @@ StudioServices::StudioServices(const QString& db_path, int threads, int token_de
   search_ = std::make_unique<SearchResultModel>(*db_);
   code_blocks_ = std::make_unique<CodeBlockListModel>(chat_->messages());
   text_files_ = std::make_unique<TextFiles>();
+  code_completion_ = std::make_unique<CodeCompletion>(engine_thread_->worker(), chat_.get());
 
   QObject::connect(chat_.get(), &ChatController::conversationsChanged, conversations_.get(),
                    &ConversationListModel::refresh);
@@ -56,6 +58,7 @@ StudioServices::~StudioServices() {
     conversations_->commitRemoval();
   } catch (const std::exception&) {
   }
+  code_completion_.reset();
   code_blocks_.reset();
   search_.reset();
   conversations_.reset();
@@ -79,6 +82,7 @@ void StudioServices::expose(QQmlContext& context) {
   context.setContextProperty(QStringLiteral("models"), models_.get());
   context.setContextProperty(QStringLiteral("codeBlocks"), code_blocks_.get());
   context.setContextProperty(QStringLiteral("textFiles"), text_files_.get());
+  context.setContextProperty(QStringLiteral("codeCompletion"), code_completion_.get());
   context.setContextProperty(QStringLiteral("storageNotice"), to_qstring(db_->report().message()));
 }
 

@@ -16,6 +16,7 @@ class QQmlContext;
 namespace neox::app {
 
 class ChatController;
+class CodeCompletion;
 class CodeBlockListModel;
 class ConversationListModel;
 class EngineThread;
@@ -53,6 +54,7 @@ class StudioServices {
   std::unique_ptr<SearchResultModel> search_;
   std::unique_ptr<CodeBlockListModel> code_blocks_;
   std::unique_ptr<TextFiles> text_files_;
+  std::unique_ptr<CodeCompletion> code_completion_;
 };
 
 }  // namespace neox::app

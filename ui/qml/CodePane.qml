@@ -1,6 +1,8 @@
 // The code pane: the conversation's code blocks as a list, and an editor with
 // highlighting. Actions send the selection (or the whole buffer) to the chat
-// with a prompt; Copy and Save keep it.
+// with a prompt in one click; Copy and Save keep it. Complete (Ctrl+Space)
+// lets the model continue the code at the cursor (fill-in-the-middle when the
+// model has FIM tokens); the text streams in at the cursor, Stop (Esc) keeps it.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -11,7 +13,12 @@ Rectangle {
     id: pane
     objectName: "codePane"
     color: Theme.sidebar
-    signal askChat(string prompt)
+    // The instruction and the code were sent to the chat.
+    signal askedChat()
+
+    // Where the running completion inserts, and how much of it is in the editor.
+    property int completionStart: -1
+    property int completionLength: 0
 
     function showCode(code, language) {
         editor.text = code
@@ -30,7 +37,35 @@ Rectangle {
         const code = selectionOrAll()
         if (code.trim().length === 0) return
         const fence = "```" + (languageBox.currentText === "text" ? "" : languageBox.currentText)
-        pane.askChat(instruction + "\n\n" + fence + "\n" + code + "\n```")
+        if (chat.send(instruction + "\n\n" + fence + "\n" + code + "\n```")) pane.askedChat()
+    }
+    function complete() {
+        if (codeCompletion.running) return
+        const cursor = editor.cursorPosition
+        if (!codeCompletion.start(editor.text.substring(0, cursor), editor.text.substring(cursor))) return
+        completionStart = cursor
+        completionLength = 0
+    }
+    function stopCompletion() { codeCompletion.stop() }
+
+    // Replaces what this completion inserted so far with the text so far.
+    Connections {
+        target: codeCompletion
+        function onTextChanged() {
+            if (pane.completionStart < 0) return
+            const text = codeCompletion.text
+            if (pane.completionLength > 0)
+                editor.remove(pane.completionStart, pane.completionStart + pane.completionLength)
+            editor.insert(pane.completionStart, text)
+            pane.completionLength = text.length
+            editor.cursorPosition = pane.completionStart + text.length
+        }
+        function onFinished() {
+            if (pane.completionStart < 0) return
+            // The editor was read-only while the text streamed in; the cursor goes after the insertion now.
+            editor.cursorPosition = pane.completionStart + pane.completionLength
+            pane.completionStart = -1
+        }
     }
 
     ColumnLayout {
@@ -168,6 +203,16 @@ Rectangle {
                     padding: 12
                     tabStopDistance: 4 * fontMetrics.averageCharacterWidth
                     background: null
+                    readOnly: codeCompletion.running
+                    Keys.onPressed: event => {
+                        if (event.key === Qt.Key_Space && (event.modifiers & Qt.ControlModifier)) {
+                            pane.complete()
+                            event.accepted = true
+                        } else if (event.key === Qt.Key_Escape && codeCompletion.running) {
+                            pane.stopCompletion()
+                            event.accepted = true
+                        }
+                    }
                     FontMetrics { id: fontMetrics; font: editor.font }
                 }
             }
@@ -178,6 +223,20 @@ Rectangle {
             }
         }
 
+        // Why the last completion did not run (no model, nothing before the cursor).
+        Text {
+            objectName: "completionError"
+            visible: codeCompletion.error.length > 0
+            Layout.fillWidth: true
+            Layout.leftMargin: 12
+            Layout.rightMargin: 12
+            Layout.bottomMargin: 6
+            text: codeCompletion.error
+            color: Theme.danger
+            font.pixelSize: 12
+            wrapMode: Text.Wrap
+        }
+
         // Actions on the selection.
         Flow {
             Layout.fillWidth: true
@@ -185,6 +244,17 @@ Rectangle {
             Layout.rightMargin: 10
             Layout.bottomMargin: 12
             spacing: 6
+            FlatButton {
+                objectName: "completeButton"
+                primary: true
+                text: codeCompletion.running ? qsTr("Stop") : qsTr("Complete")
+                enabled: codeCompletion.running || (models.status === ModelController.Ready && !chat.generating)
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: codeCompletion.running ? qsTr("Stop (Esc)")
+                                                     : qsTr("Continue the code at the cursor (Ctrl+Space)")
+                onClicked: codeCompletion.running ? pane.stopCompletion() : pane.complete()
+            }
             Repeater {
                 model: [
                     { label: qsTr("Explain"), prompt: qsTr("Explain what this code does, step by step.") },
@@ -193,8 +263,9 @@ Rectangle {
                     { label: qsTr("Find bugs"), prompt: qsTr("Find bugs in this code and show the fixes.") }
                 ]
                 delegate: FlatButton {
+                    objectName: "action_" + modelData.label
                     text: modelData.label
-                    enabled: editor.text.trim().length > 0 && !chat.generating
+                    enabled: editor.text.trim().length > 0 && !chat.generating && !codeCompletion.running
                     onClicked: pane.ask(modelData.prompt)
                 }
             }

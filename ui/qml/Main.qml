@@ -107,7 +107,7 @@ ApplicationWindow {
             visible: false
             SplitView.minimumWidth: 300
             SplitView.preferredWidth: 460
-            onAskChat: prompt => { chatPane.setDraft(prompt); window.focusInput() }
+            onAskedChat: window.focusInput()
         }
     }
 

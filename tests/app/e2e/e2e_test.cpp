@@ -313,6 +313,16 @@ class EndToEndTest : public QObject {
     QTest::keyClick(window_, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);  // back to light
     QTRY_VERIFY(window_->color().lightness() > 200);
     screenshot(QStringLiteral("code-pane-light.png"));
+    // Completion: the model continues the code at the cursor (the end of the buffer here).
+    const QString code = editor->property("text").toString();
+    editor->setProperty("cursorPosition", code.size());
+    QQuickItem* complete = one(QStringLiteral("completeButton"));
+    click(complete);
+    QVERIFY(wait_until([&] { return complete->property("text").toString() == QStringLiteral("Complete") &&
+                                    editor->property("text").toString() != code; }));
+    QVERIFY(editor->property("text").toString().startsWith(code));
+    QTest::mouseMove(window_, QPoint(5, 5));
+    screenshot(QStringLiteral("code-completion.png"));
     QTest::keyClick(window_, Qt::Key_K, Qt::ControlModifier);
     QTRY_VERIFY(!one(QStringLiteral("codePane")));
     // The settings drawer (Ctrl+,) over the chat.
