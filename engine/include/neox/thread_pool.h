@@ -3,6 +3,13 @@
 // N-1 workers. Workers spin briefly after each job (ops arrive every few
 // microseconds during decode) and then sleep on a futex.
 //
+// Work is shared, not assigned: the pieces of a loop sit behind a counter and
+// every thread that has joined the job takes the next piece. A worker joins
+// only while the job is open; once the caller has taken the last piece it
+// closes the job and waits for the workers that joined, never for one the
+// scheduler has not run yet. On a busy machine (other programs on every core)
+// a late worker therefore costs at most its own piece, not a time slice.
+//
 // Threading model: one thread at a time submits work (calls run/parallel_*);
 // a second submitter waits for the first. A task that calls back into the
 // same pool runs its inner loop serially on its own thread.
@@ -48,14 +55,12 @@ class ThreadPool {
 
   int size() const { return n_threads_; }
 
-  // Calls task(thread) once for every thread index in [0, size()), the caller
-  // being thread 0, and returns when all calls have returned.
-  void run(FunctionRef<void(int thread)> task);
-
   // Splits [0, n) into at most size() contiguous ranges whose boundaries are
   // multiples of `align` (pick align so that the outputs of two ranges never
   // share a 64-byte cache line) and calls body(begin, end, thread) for each.
-  // Runs inline when one range covers everything.
+  // Runs inline when one range covers everything. `thread` is unique among
+  // the threads running body at the same time (an index for scratch space);
+  // one thread may run several ranges.
   void parallel_for(int64_t n, int64_t align,
                     FunctionRef<void(int64_t begin, int64_t end, int thread)> body);
 
@@ -64,16 +69,23 @@ class ThreadPool {
   void parallel_tasks(int64_t n_tasks, FunctionRef<void(int64_t task, int thread)> body);
 
  private:
+  // Runs task(0) on the caller and task(index) on every worker that joins
+  // before task(0) returns; returns when all of those calls have returned.
+  // task must share its work through a counter (it cannot know who joins).
+  void run_shared(FunctionRef<void(int thread)> task);
   void worker_loop(int index);
+  bool try_join(uint32_t generation);
 
   int n_threads_;
   std::vector<std::thread> workers_;
   std::mutex submit_mutex_;  // one job at a time
-  // A job: workers run job_ when generation_ changes; pending_ counts the
-  // workers still busy with it.
+  // A job: generation_ changes when job_ is set. join_state_ holds the job's
+  // generation (high 32 bits), a closed flag (bit 31) and the number of
+  // workers that joined (low bits); finished_ counts joined workers done.
   const FunctionRef<void(int)>* job_ = nullptr;
   std::atomic<uint32_t> generation_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> join_state_{0};
+  std::atomic<int> finished_{0};
   std::atomic<bool> stop_{false};
 };
 

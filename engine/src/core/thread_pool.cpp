@@ -39,6 +39,17 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : workers_) t.join();
 }
 
+constexpr uint64_t kClosed = uint64_t{1} << 31;
+constexpr uint64_t kJoinedMask = kClosed - 1;
+
+bool ThreadPool::try_join(uint32_t generation) {
+  uint64_t state = join_state_.load(std::memory_order_acquire);
+  for (;;) {
+    if ((state >> 32) != generation || (state & kClosed)) return false;  // a later job, or closed
+    if (join_state_.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel)) return true;
+  }
+}
+
 void ThreadPool::worker_loop(int index) {
   uint32_t seen = 0;
   for (;;) {
@@ -53,24 +64,28 @@ void ThreadPool::worker_loop(int index) {
     }
     seen = now;
     if (stop_.load(std::memory_order_acquire)) return;
+    if (!try_join(now)) continue;  // the caller finished this job without us
     t_inside_pool_task = true;
     (*job_)(index);
     t_inside_pool_task = false;
-    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_one();
+    finished_.fetch_add(1, std::memory_order_acq_rel);
+    finished_.notify_one();
   }
 }
 
-void ThreadPool::run(FunctionRef<void(int)> task) {
+void ThreadPool::run_shared(FunctionRef<void(int)> task) {
   if (n_threads_ == 1 || t_inside_pool_task) {
-    for (int i = 0; i < n_threads_; ++i) task(i);
+    task(0);
     return;
   }
   std::lock_guard<std::mutex> lock(submit_mutex_);
   job_ = &task;
-  pending_.store(n_threads_ - 1, std::memory_order_relaxed);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  finished_.store(0, std::memory_order_relaxed);
+  const uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
+  join_state_.store(uint64_t{generation} << 32, std::memory_order_release);
+  generation_.store(generation, std::memory_order_release);
   generation_.notify_all();
-  // Workers hold a pointer to `task`: wait for them even if ours throws.
+  // Workers that joined hold a pointer to `task`: wait for them even if ours throws.
   std::exception_ptr failure;
   t_inside_pool_task = true;
   try {
@@ -79,14 +94,15 @@ void ThreadPool::run(FunctionRef<void(int)> task) {
     failure = std::current_exception();
   }
   t_inside_pool_task = false;
-  int left = pending_.load(std::memory_order_acquire);
-  for (int spin = 0; left != 0 && spin < kSpinIterations; ++spin) {
+  const int joined = static_cast<int>(join_state_.fetch_or(kClosed, std::memory_order_acq_rel) & kJoinedMask);
+  int done = finished_.load(std::memory_order_acquire);
+  for (int spin = 0; done != joined && spin < kSpinIterations; ++spin) {
     cpu_relax();
-    left = pending_.load(std::memory_order_acquire);
+    done = finished_.load(std::memory_order_acquire);
   }
-  while (left != 0) {
-    pending_.wait(left, std::memory_order_acquire);
-    left = pending_.load(std::memory_order_acquire);
+  while (done != joined) {
+    finished_.wait(done, std::memory_order_acquire);
+    done = finished_.load(std::memory_order_acquire);
   }
   job_ = nullptr;
   if (failure) std::rethrow_exception(failure);
@@ -102,10 +118,14 @@ void ThreadPool::parallel_for(int64_t n, int64_t align,
     body(0, n, 0);
     return;
   }
-  run([&](int thread) {
-    int64_t begin = thread * per_thread;
-    int64_t end = std::min(n, begin + per_thread);
-    if (begin < end) body(begin, end, thread);
+  const int64_t n_ranges = (n + per_thread - 1) / per_thread;
+  std::atomic<int64_t> next{0};
+  run_shared([&](int thread) {
+    for (int64_t r = next.fetch_add(1, std::memory_order_relaxed); r < n_ranges;
+         r = next.fetch_add(1, std::memory_order_relaxed)) {
+      const int64_t begin = r * per_thread;
+      body(begin, std::min(n, begin + per_thread), thread);
+    }
   });
 }
 
@@ -116,7 +136,7 @@ void ThreadPool::parallel_tasks(int64_t n_tasks, FunctionRef<void(int64_t, int)>
     return;
   }
   std::atomic<int64_t> next{0};
-  run([&](int thread) {
+  run_shared([&](int thread) {
     for (int64_t t = next.fetch_add(1, std::memory_order_relaxed); t < n_tasks;
          t = next.fetch_add(1, std::memory_order_relaxed))
       body(t, thread);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 #include <vector>
 
 #include "neox/cpu_features.h"
@@ -47,11 +48,43 @@ TEST(ThreadPool, NestedLoopsRunSeriallyInsteadOfDeadlocking) {
   EXPECT_EQ(total.load(), 600);
 }
 
-TEST(ThreadPool, RunCallsEveryThreadIndex) {
-  ThreadPool pool(5);
-  std::vector<std::atomic<int>> seen(5);
-  pool.run([&](int thread) { seen[static_cast<size_t>(thread)]++; });
-  for (auto& s : seen) EXPECT_EQ(s.load(), 1);
+// `thread` is a scratch-space index: two ranges running at the same time must
+// never share one.
+TEST(ThreadPool, ConcurrentRangesHaveDistinctThreadIndices) {
+  ThreadPool pool(4);
+  std::vector<std::atomic<int>> in_use(4);
+  std::atomic<int> clashes{0};
+  for (int round = 0; round < 200; ++round) {
+    pool.parallel_for(4096, 1, [&](int64_t b, int64_t e, int thread) {
+      if (in_use[static_cast<size_t>(thread)].fetch_add(1) != 0) clashes++;
+      volatile int64_t sink = 0;
+      for (int64_t i = b; i < e; ++i) sink = sink + i;
+      in_use[static_cast<size_t>(thread)].fetch_sub(1);
+    });
+  }
+  EXPECT_EQ(clashes.load(), 0);
+}
+
+// Other programs busy on every core: workers join late or not at all, and the
+// caller does their share; every index is still visited exactly once.
+TEST(ThreadPool, LoopsCompleteWhileOtherThreadsHogTheCores) {
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> hogs;
+  for (int i = 0; i < 2 * hardware_threads(); ++i)
+    hogs.emplace_back([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+      }
+    });
+  ThreadPool pool(4);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::atomic<int>> hits(257);
+    pool.parallel_for(257, 8, [&](int64_t b, int64_t e, int) {
+      for (int64_t i = b; i < e; ++i) hits[static_cast<size_t>(i)]++;
+    });
+    for (auto& h : hits) ASSERT_EQ(h.load(), 1);
+  }
+  stop = true;
+  for (std::thread& t : hogs) t.join();
 }
 
 TEST(CpuFeatures, WidestFamilyIsRunnableAndNamesRoundTrip) {
