@@ -17,7 +17,7 @@ constexpr qint64 kDefaultContext = 2048;
 
 ChatController::ChatController(storage::Database& db, EngineWorker* worker, ModelController* model,
                                TokenCounter* counter, QObject* parent)
-    : QObject(parent), conversations_(db), store_(db), worker_(worker), model_(model), counter_(counter) {
+    : QObject(parent), conversations_(db), store_(db), presets_(db), worker_(worker), model_(model), counter_(counter) {
   connect(worker_, &EngineWorker::replyStarted, this, &ChatController::on_reply_started);
   connect(worker_, &EngineWorker::replyGrew, this,
           [this](quint64 request, qint64 message, const QString& text, int) {
@@ -68,6 +68,15 @@ std::string ChatController::renderPrompt(const std::vector<storage::Message>& pa
   const std::string system =
       settings_.systemPrompt().isEmpty() ? tmpl.default_system() : to_std(settings_.systemPrompt());
   if (!system.empty()) chat.push_back({"system", system});
+  if (settings_.fewShotPreset() > 0) {
+    // A preset deleted since it was picked is simply not used.
+    if (const auto preset = presets_.find_few_shot(settings_.fewShotPreset())) {
+      for (const storage::FewShotExample& example : preset->examples) {
+        chat.push_back({"user", example.user});
+        chat.push_back({"assistant", example.assistant});
+      }
+    }
+  }
   for (const storage::Message& m : path) {
     // A reply that failed before writing anything is not part of what the model saw.
     if (m.role == storage::Role::kAssistant && m.text.empty()) continue;
@@ -88,6 +97,45 @@ void ChatController::dismissError() {
 
 void ChatController::copyText(const QString& text) {
   if (QClipboard* clipboard = QGuiApplication::clipboard()) clipboard->setText(text);
+}
+
+QVariantList ChatController::fewShotPresets() {
+  QVariantList list;
+  try {
+    for (const storage::FewShotPreset& preset : presets_.few_shots()) {
+      list << QVariantMap{{"id", static_cast<qint64>(preset.id)},
+                          {"name", to_qstring(preset.name)},
+                          {"examples", static_cast<int>(preset.examples.size())}};
+    }
+  } catch (const std::exception& error) {
+    show_error(to_qstring(error.what()));
+  }
+  return list;
+}
+
+qint64 ChatController::saveAsFewShotPreset(const QString& name) {
+  try {
+    std::vector<storage::FewShotExample> examples;
+    const std::vector<storage::Message> path =
+        conversation_id_ ? store_.shown_path(conversation_id_) : std::vector<storage::Message>{};
+    for (size_t i = 0; i + 1 < path.size(); ++i) {
+      if (path[i].role == storage::Role::kUser && path[i + 1].role == storage::Role::kAssistant &&
+          !path[i + 1].text.empty()) {
+        examples.push_back({path[i].text, path[i + 1].text});
+        ++i;
+      }
+    }
+    if (examples.empty()) {
+      show_error(tr("This conversation has no question and answer to use as examples."));
+      return 0;
+    }
+    const storage::FewShotPreset preset = presets_.add_few_shot(to_std(name.trimmed()), examples);
+    settings_.setFewShotPreset(preset.id);
+    return preset.id;
+  } catch (const std::exception& error) {
+    show_error(to_qstring(error.what()));
+    return 0;
+  }
 }
 
 void ChatController::save_settings() {

@@ -18,6 +18,7 @@
 #include "neox/chat_template.h"
 #include "neox/storage/conversation_store.h"
 #include "neox/storage/message_store.h"
+#include "neox/storage/preset_store.h"
 
 namespace neox::app {
 
@@ -71,11 +72,17 @@ class ChatController : public QObject {
   // Re-counts the prompt tokens with this draft (latest wins, off the UI thread).
   Q_INVOKABLE void countTokens(const QString& draft);
   Q_INVOKABLE void copyText(const QString& text);
+  // The few-shot presets for the settings drawer: [{id, name, examples}] by name.
+  Q_INVOKABLE QVariantList fewShotPresets();
+  // Saves the shown branch's user/assistant pairs as a few-shot preset and
+  // picks it for this conversation; returns its id, or 0 (error shown).
+  Q_INVOKABLE qint64 saveAsFewShotPreset(const QString& name);
   Q_INVOKABLE void dismissError();
   // The conversation left the list (deleted): close it if it is open.
   void conversationRemoved(qint64 id);
 
-  // The prompt for a branch ending at the given messages, as the model sees it.
+  // The prompt for a branch ending at the given messages, as the model sees it:
+  // system prompt, the few-shot preset's examples, the branch, the draft.
   std::string renderPrompt(const std::vector<storage::Message>& path, const QString& draft = {}) const;
 
  signals:
@@ -102,6 +109,7 @@ class ChatController : public QObject {
 
   storage::ConversationStore conversations_;
   storage::MessageStore store_;
+  mutable storage::PresetStore presets_;  // read while rendering a prompt
   EngineWorker* worker_;
   ModelController* model_;
   TokenCounter* counter_;

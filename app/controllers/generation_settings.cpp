@@ -61,6 +61,9 @@ void GenerationSettings::setMaxTokens(int v) {
 void GenerationSettings::setContextLength(int v) {
   assign(context_length_, std::max(0, v));
 }
+void GenerationSettings::setFewShotPreset(qint64 v) {
+  assign(few_shot_preset_, std::max<qint64>(0, v));
+}
 void GenerationSettings::setSeed(qint64 v) {
   assign(seed_, std::max<qint64>(-1, v));
 }
@@ -71,6 +74,7 @@ void GenerationSettings::resetToDefaults() {
   loading_ = true;
   system_prompt_.clear();
   chat_template_.clear();
+  few_shot_preset_ = 0;
   temperature_ = defaults.temperature;
   top_k_ = defaults.top_k;
   top_p_ = defaults.top_p;
@@ -98,6 +102,7 @@ void GenerationSettings::load(const storage::ConversationSettings& stored) {
   max_tokens_ = s.value("max_tokens").toInt(max_tokens_);
   context_length_ = s.value("context_length").toInt(context_length_);
   seed_ = s.value("seed").toInteger(seed_);
+  few_shot_preset_ = s.value("few_shot_preset").toInteger(0);
   loading_ = false;
   emit changed();
 }
@@ -112,6 +117,7 @@ storage::ConversationSettings GenerationSettings::toStored() const {
   s["max_tokens"] = max_tokens_;
   s["context_length"] = context_length_;
   s["seed"] = seed_;
+  if (few_shot_preset_ > 0) s["few_shot_preset"] = few_shot_preset_;
   storage::ConversationSettings stored;
   stored.model = to_std(model_path_);
   stored.system_prompt = to_std(system_prompt_);

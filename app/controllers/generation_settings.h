@@ -20,6 +20,9 @@ class GenerationSettings : public QObject {
   // "" means "the template the model was tuned with" (guessed from its name).
   Q_PROPERTY(QString chatTemplate READ chatTemplate WRITE setChatTemplate NOTIFY changed)
   Q_PROPERTY(QStringList chatTemplates READ chatTemplates CONSTANT)
+  // A few-shot preset (storage::PresetStore id) whose examples go before the
+  // conversation; 0: none.
+  Q_PROPERTY(qint64 fewShotPreset READ fewShotPreset WRITE setFewShotPreset NOTIFY changed)
   Q_PROPERTY(double temperature READ temperature WRITE setTemperature NOTIFY changed)
   Q_PROPERTY(int topK READ topK WRITE setTopK NOTIFY changed)
   Q_PROPERTY(double topP READ topP WRITE setTopP NOTIFY changed)
@@ -38,6 +41,7 @@ class GenerationSettings : public QObject {
   QString systemPrompt() const { return system_prompt_; }
   QString chatTemplate() const { return chat_template_; }
   QStringList chatTemplates() const;
+  qint64 fewShotPreset() const { return few_shot_preset_; }
   double temperature() const { return temperature_; }
   int topK() const { return top_k_; }
   double topP() const { return top_p_; }
@@ -50,6 +54,7 @@ class GenerationSettings : public QObject {
   void setModelPath(const QString& v);
   void setSystemPrompt(const QString& v);
   void setChatTemplate(const QString& v);
+  void setFewShotPreset(qint64 v);
   void setTemperature(double v);
   void setTopK(int v);
   void setTopP(double v);
@@ -78,6 +83,7 @@ class GenerationSettings : public QObject {
   QString model_path_;
   QString system_prompt_;
   QString chat_template_;
+  qint64 few_shot_preset_ = 0;
   double temperature_;
   int top_k_;
   double top_p_;

@@ -114,6 +114,7 @@ ApplicationWindow {
     SettingsDrawer {
         id: settingsDrawer
         height: window.height
+        onChooseModel: chatPane.chooseModel()
     }
 
     UndoToast {

@@ -1,5 +1,5 @@
-// Per-conversation settings: model, system prompt, chat template and
-// sampling. Changes are saved with the conversation as they are made.
+// Per-conversation settings: model, system prompt, chat template, few-shot
+// examples and sampling. Changes are saved with the conversation as they are made.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,6 +10,11 @@ Drawer {
     edge: Qt.RightEdge
     width: 360
     readonly property var s: chat.settings
+    // The few-shot presets, re-read each time the drawer opens: [{id, name, examples}].
+    property var fewShotPresets: []
+    signal chooseModel()
+
+    onAboutToShow: fewShotPresets = chat.fewShotPresets()
 
     background: Rectangle {
         color: Theme.surface
@@ -87,6 +92,11 @@ Drawer {
                 font.family: Theme.monoFamily
                 wrapMode: Text.WrapAnywhere
             }
+            FlatButton {
+                objectName: "chooseModelButton"
+                text: qsTr("Choose another model…")
+                onClicked: { drawer.close(); drawer.chooseModel() }
+            }
 
             Label_ { text: qsTr("System prompt"); Layout.topMargin: 8 }
             Rectangle {
@@ -122,6 +132,26 @@ Drawer {
                 currentIndex: drawer.s.chatTemplate.length === 0 ? 0
                             : Math.max(0, drawer.s.chatTemplates.indexOf(drawer.s.chatTemplate) + 1)
                 onActivated: index => drawer.s.chatTemplate = index === 0 ? "" : drawer.s.chatTemplates[index - 1]
+            }
+
+            Label_ { text: qsTr("Few-shot examples"); Layout.topMargin: 8 }
+            ThemedComboBox {
+                id: fewShotBox
+                objectName: "fewShotBox"
+                Layout.fillWidth: true
+                model: [qsTr("None")].concat(drawer.fewShotPresets.map(
+                    p => qsTr("%1 (%n example(s))", "", p.examples).arg(p.name)))
+                currentIndex: Math.max(0, drawer.fewShotPresets.findIndex(p => p.id === drawer.s.fewShotPreset) + 1)
+                onActivated: index => drawer.s.fewShotPreset = index === 0 ? 0 : drawer.fewShotPresets[index - 1].id
+            }
+            FlatButton {
+                objectName: "saveFewShotButton"
+                text: qsTr("Use this chat as examples")
+                enabled: chat.messages.count > 1 && !chat.generating
+                onClicked: {
+                    if (chat.saveAsFewShotPreset(chat.title.length > 0 ? chat.title : qsTr("Examples")) > 0)
+                        drawer.fewShotPresets = chat.fewShotPresets()
+                }
             }
 
             ValueRow { label: qsTr("Temperature"); value: drawer.s.temperature.toFixed(2); Layout.topMargin: 8 }

@@ -18,6 +18,7 @@
 #include "neox/loaded_model.h"
 #include "neox/storage/conversation_store.h"
 #include "neox/storage/message_store.h"
+#include "neox/storage/preset_store.h"
 #include "neox/tokenizer.h"
 
 using namespace neox::app;
@@ -223,6 +224,54 @@ class ChatControllerTest : public QObject {
     QCOMPARE(chat_->settings()->systemPrompt(), QString());
     chat_->openConversation(id);
     QCOMPARE(chat_->settings()->temperature(), 0.25);
+  }
+
+  void fewShotExamplesComeBeforeTheUsersMessage() {
+    storage::PresetStore presets(*db_);
+    const storage::FewShotPreset preset =
+        presets.add_few_shot("capitals", {{"Capital of France?", "Paris."}, {"Capital of Peru?", "Lima."}});
+    chat_->settings()->setChatTemplate(QStringLiteral("openassistant"));
+    chat_->settings()->setFewShotPreset(preset.id);
+    // OpenAssistant's format, written out by hand: the examples, then the draft, then the reply's opening.
+    QCOMPARE(chat_->renderPrompt({}, QStringLiteral("Capital of Chile?")),
+             std::string("<|prompter|>Capital of France?<|endoftext|><|assistant|>Paris.<|endoftext|>"
+                         "<|prompter|>Capital of Peru?<|endoftext|><|assistant|>Lima.<|endoftext|>"
+                         "<|prompter|>Capital of Chile?<|endoftext|><|assistant|>"));
+    // The reply is generated from that prompt: its prompt token count includes the examples.
+    QCOMPARE(send_and_wait(QStringLiteral("Capital of Chile?")), QStringLiteral("complete"));
+    storage::MessageStore store(*db_);
+    const storage::Message reply = store.get(shown_id(1));
+    const auto model = neox::LoadedModel::open(to_std(fixture_model()), neox::LoadOptions{});
+    const std::string expected = chat_->renderPrompt({store.get(shown_id(0))});
+    QVERIFY(expected.find("Lima.") != std::string::npos);
+    QCOMPARE(reply.stats.prompt_tokens, static_cast<int64_t>(model->tokenizer().encode(expected).size()));
+    // The choice is kept with the conversation, and listed for the drawer.
+    const qint64 id = chat_->conversationId();
+    chat_->newConversation();
+    QCOMPARE(chat_->settings()->fewShotPreset(), 0);
+    chat_->openConversation(id);
+    QCOMPARE(chat_->settings()->fewShotPreset(), preset.id);
+    const QVariantList listed = chat_->fewShotPresets();
+    QVERIFY(!listed.isEmpty());
+    QCOMPARE(listed.first().toMap().value("name").toString(), QStringLiteral("capitals"));
+    QCOMPARE(listed.first().toMap().value("examples").toInt(), 2);
+  }
+
+  void aConversationBecomesAFewShotPreset() {
+    QCOMPARE(send_and_wait(QStringLiteral("Example question")), QStringLiteral("complete"));
+    const QString answer = shown().get(1, "text").toString();
+    const qint64 id = chat_->saveAsFewShotPreset(QStringLiteral("from a chat"));
+    QVERIFY(id > 0);
+    QCOMPARE(chat_->settings()->fewShotPreset(), id);
+    const auto preset = storage::PresetStore(*db_).find_few_shot(id);
+    QVERIFY(preset.has_value());
+    QCOMPARE(preset->examples.size(), size_t(1));
+    QCOMPARE(preset->examples[0].user, std::string("Example question"));
+    QCOMPARE(to_qstring(preset->examples[0].assistant), answer);
+    chat_->newConversation();
+    QCOMPARE(chat_->saveAsFewShotPreset(QStringLiteral("empty")), 0);  // nothing to save: an error, not a preset
+    QVERIFY(!chat_->error().isEmpty());
+    chat_->dismissError();
   }
 
   void aFailedModelMakesFailedRepliesNotCrashes() {
