@@ -2,6 +2,7 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 
@@ -44,7 +45,10 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
     case UpdatedRole:
       return QVariant::fromValue<qint64>(c.updated_ms);
     case SectionRole:
-      return sectionFor(c.updated_ms, QDateTime::currentMSecsSinceEpoch(), c.pinned);
+      return c.archived ? tr("Archived")
+                        : sectionFor(c.updated_ms, QDateTime::currentMSecsSinceEpoch(), c.pinned);
+    case ArchivedRole:
+      return c.archived;
     default:
       return {};
   }
@@ -55,7 +59,8 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const {
           {TitleRole, "title"},
           {PinnedRole, "pinned"},
           {UpdatedRole, "updatedMs"},
-          {SectionRole, "section"}};
+          {SectionRole, "section"},
+          {ArchivedRole, "archived"}};
 }
 
 QVariant ConversationListModel::get(int row, const QString& role_name) const {
@@ -75,6 +80,14 @@ QString ConversationListModel::sectionFor(qint64 updated_ms, qint64 now_ms, bool
 }
 
 bool ConversationListModel::exportTo(qint64 id, const QUrl& file) {
+  return write_export(file, {id});
+}
+
+bool ConversationListModel::exportAllTo(const QUrl& file) {
+  return write_export(file, {});
+}
+
+bool ConversationListModel::write_export(const QUrl& file, const std::vector<int64_t>& ids) {
   const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
   const QString suffix = QFileInfo(path).suffix().toLower();
   const storage::ExportFormat format = suffix == u"json" ? storage::ExportFormat::kJson
@@ -82,22 +95,64 @@ bool ConversationListModel::exportTo(qint64 id, const QUrl& file) {
                                            ? storage::ExportFormat::kHtml
                                            : storage::ExportFormat::kMarkdown;
   try {
-    const std::string text = storage::export_conversations(db_, {id}, format);
+    const std::string text = ids.empty() ? storage::export_all_conversations(db_, format)
+                                         : storage::export_conversations(db_, ids, format);
     QSaveFile out(path);
     if (!out.open(QIODevice::WriteOnly) ||
         out.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()) ||
         !out.commit()) {
-      error_ = tr("%1: could not be written (%2)").arg(path, out.errorString());
-      emit errorChanged();
+      show_error(tr("%1: could not be written (%2)").arg(path, out.errorString()));
       return false;
     }
   } catch (const std::exception& e) {
-    error_ = to_qstring(e.what());
-    emit errorChanged();
+    show_error(to_qstring(e.what()));
     return false;
   }
   if (!error_.isEmpty()) dismissError();
   return true;
+}
+
+int ConversationListModel::importFrom(const QUrl& file) {
+  const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
+  QFile in(path);
+  if (!in.open(QIODevice::ReadOnly)) {
+    show_error(tr("%1: could not be read (%2)").arg(path, in.errorString()));
+    return -1;
+  }
+  const QByteArray json = in.readAll();
+  std::vector<int64_t> ids;
+  try {
+    ids = storage::import_conversations_json(db_, std::string_view(json.constData(), json.size()),
+                                             to_std(QFileInfo(path).fileName()));
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+    return -1;
+  }
+  if (!error_.isEmpty()) dismissError();
+  setShowArchived(false);
+  refresh();
+  return static_cast<int>(ids.size());
+}
+
+void ConversationListModel::show_error(const QString& message) {
+  error_ = message;
+  emit errorChanged();
+}
+
+void ConversationListModel::setShowArchived(bool show) {
+  if (show == show_archived_) return;
+  show_archived_ = show;
+  emit showArchivedChanged();
+  refresh();
+}
+
+void ConversationListModel::setArchived(qint64 id, bool archived) {
+  try {
+    store_.set_archived(id, archived);
+  } catch (const std::exception& e) {
+    show_error(to_qstring(e.what()));
+  }
+  refresh();
 }
 
 void ConversationListModel::dismissError() {
@@ -106,7 +161,10 @@ void ConversationListModel::dismissError() {
 }
 
 void ConversationListModel::refresh() {
-  std::vector<storage::Conversation> all = store_.list();
+  storage::ConversationFilter filter;
+  filter.archived = show_archived_ ? storage::ConversationFilter::Archived::kOnly
+                                   : storage::ConversationFilter::Archived::kExclude;
+  std::vector<storage::Conversation> all = store_.list(filter);
   std::erase_if(all, [this](const storage::Conversation& c) { return c.id == pending_id_; });
   beginResetModel();
   rows_ = std::move(all);

@@ -88,6 +88,11 @@ ItemDelegate {
             text: qsTr("Export…")
             onTriggered: exportDialog.open()
         }
+        MenuItem {
+            objectName: "archiveItem"
+            text: model.archived ? qsTr("Unarchive") : qsTr("Archive")
+            onTriggered: conversations.setArchived(model.conversationId, !model.archived)
+        }
         MenuSeparator {}
         MenuItem {
             text: qsTr("Delete")

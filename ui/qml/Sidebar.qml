@@ -1,8 +1,10 @@
 // Conversations: new chat, full-text search (results jump to the message),
 // and the list (pinned on top, newest first, grouped by day) with rename,
-// pin and delete (undoable) on each row.
+// pin, archive, export and delete (undoable) on each row. The "more" menu
+// imports JSON exports, exports every conversation, and shows the archive.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 
 Rectangle {
@@ -50,6 +52,32 @@ Rectangle {
                 iconName: "plus"
                 tip: qsTr("New chat (Ctrl+N)")
                 onClicked: sidebar.newChat()
+            }
+            IconButton {
+                objectName: "sidebarMenuButton"
+                iconName: "more"
+                tip: qsTr("Import, export, archive")
+                onClicked: sidebarMenu.popup()
+            }
+        }
+
+        // Shown while the list is the archive.
+        RowLayout {
+            visible: conversations.showArchived
+            Layout.leftMargin: 16
+            Layout.rightMargin: 10
+            Text {
+                text: qsTr("Archived chats")
+                color: Theme.textMuted
+                font.pixelSize: 12
+                font.weight: Font.DemiBold
+                Layout.fillWidth: true
+            }
+            FlatButton {
+                objectName: "leaveArchiveButton"
+                text: qsTr("Back")
+                implicitHeight: 26
+                onClicked: conversations.showArchived = false
             }
         }
 
@@ -131,7 +159,7 @@ Rectangle {
             Text {
                 anchors.centerIn: parent
                 visible: list.count === 0
-                text: qsTr("No conversations yet")
+                text: conversations.showArchived ? qsTr("No archived chats") : qsTr("No conversations yet")
                 color: Theme.textFaint
                 font.pixelSize: 13
             }
@@ -192,5 +220,30 @@ Rectangle {
                 font.pixelSize: 13
             }
         }
+    }
+
+    Menu {
+        id: sidebarMenu
+        MenuItem { text: qsTr("Import JSON…"); onTriggered: importDialog.open() }
+        MenuItem { text: qsTr("Export all…"); onTriggered: exportAllDialog.open() }
+        MenuSeparator {}
+        MenuItem {
+            objectName: "showArchivedItem"
+            text: conversations.showArchived ? qsTr("Show chats") : qsTr("Show archived chats")
+            onTriggered: conversations.showArchived = !conversations.showArchived
+        }
+    }
+    FileDialog {
+        id: importDialog
+        title: qsTr("Import conversations (a NeoX Studio JSON export)")
+        nameFilters: [qsTr("JSON (*.json)"), qsTr("All files (*)")]
+        onAccepted: conversations.importFrom(selectedFile)
+    }
+    FileDialog {
+        id: exportAllDialog
+        fileMode: FileDialog.SaveFile
+        title: qsTr("Export every conversation")
+        nameFilters: [qsTr("JSON, every branch (*.json)"), qsTr("Markdown (*.md)"), qsTr("Web page (*.html)")]
+        onAccepted: conversations.exportAllTo(selectedFile)
     }
 }

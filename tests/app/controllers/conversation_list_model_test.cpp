@@ -1,5 +1,6 @@
 // The sidebar's models over a real database: ConversationListModel (pinned
-// first, newest first, day sections, rename, pin, delete with undo) and
+// first, newest first, day sections, rename, pin, archive, delete with undo,
+// export one or all, import JSON) and
 // SearchResultModel (FTS results that name the message).
 #include "controllers/conversation_list_model.h"
 
@@ -116,6 +117,67 @@ class ConversationListModelTest : public QObject {
     QVERIFY(!model.exportTo(a, QUrl::fromLocalFile(dir_.filePath("no/such/dir/x.md"))));
     QVERIFY(model.error().contains(QStringLiteral("could not be written")));
     QVERIFY(!model.exportTo(987654, QUrl::fromLocalFile(md)));  // unknown conversation: an error, not a crash
+  }
+
+  void archivedConversationsLeaveTheListAndComeBack() {
+    const qint64 a = make("keep me");
+    make("in use");
+    ConversationListModel model(*db_);
+    model.setArchived(a, true);
+    QCOMPARE(titles(model), (QStringList{"in use"}));
+    QVERIFY(storage::ConversationStore(*db_).get(a).archived);
+    model.setShowArchived(true);
+    QCOMPARE(titles(model), (QStringList{"keep me"}));
+    QCOMPARE(model.get(0, "archived").toBool(), true);
+    QCOMPARE(model.get(0, "section").toString(), QStringLiteral("Archived"));
+    model.setArchived(a, false);
+    QCOMPARE(model.rowCount(), 0);
+    model.setShowArchived(false);
+    QCOMPARE(model.rowCount(), 2);
+    QVERIFY(titles(model).contains(QStringLiteral("keep me")));
+  }
+
+  void exportAllThenImportBringsEveryConversationBack() {
+    make("first", "Hello there");
+    const qint64 second = make("second", "General Kenobi");
+    ConversationListModel model(*db_);
+    model.setArchived(second, true);  // "export all" includes archived conversations
+    const QString file = dir_.filePath("all.json");
+    QVERIFY(model.exportAllTo(QUrl::fromLocalFile(file)));
+    QFile written(file);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QByteArray json = written.readAll();
+    QVERIFY(json.contains("Hello there"));
+    QVERIFY(json.contains("General Kenobi"));
+
+    // Into a fresh database, as on another machine.
+    db_.reset();
+    QFile::remove(dir_.filePath("c.db"));
+    db_.emplace(storage::Database::open(dir_.filePath("c.db").toStdString()));
+    ConversationListModel fresh(*db_);
+    QCOMPARE(fresh.rowCount(), 0);
+    QCOMPARE(fresh.importFrom(QUrl::fromLocalFile(file)), 2);
+    QVERIFY(fresh.error().isEmpty());
+    fresh.setShowArchived(true);
+    const int archived_rows = fresh.rowCount();
+    fresh.setShowArchived(false);
+    QCOMPARE(fresh.rowCount() + archived_rows, 2);
+    QCOMPARE(storage::ConversationStore(*db_).list({.archived = storage::ConversationFilter::Archived::kInclude}).size(),
+             size_t(2));
+  }
+
+  void importOfABadFileSaysWhy() {
+    ConversationListModel model(*db_);
+    const QString file = dir_.filePath("notes.json");
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("{\"not\": \"an export\"}");
+    out.close();
+    QCOMPARE(model.importFrom(QUrl::fromLocalFile(file)), -1);
+    QVERIFY2(model.error().contains(QStringLiteral("notes.json")), qPrintable(model.error()));
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.importFrom(QUrl::fromLocalFile(dir_.filePath("missing.json"))), -1);
+    QVERIFY(model.error().contains(QStringLiteral("missing.json")));
   }
 
   void sectionsByDay() {

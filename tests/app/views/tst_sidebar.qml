@@ -1,5 +1,5 @@
 // Sidebar: conversations listed newest first, search as you type, choosing a
-// result names its conversation and message.
+// result names its conversation and message, archive and the archive view.
 import QtQuick
 import QtTest
 import NeoxStudio
@@ -33,6 +33,36 @@ Item {
             verify(list.visible)
             tryVerify(() => list.count >= 1)
             compare(conversations.get(0, "title"), "zebra crossing rules")
+        }
+
+        function test_archive_from_the_row_menu_and_back() {
+            const list = findChild(sidebar, "conversationList")
+            tryVerify(() => list.count >= 1)
+            const id = conversations.get(0, "conversationId")
+            const before = list.count
+            // The row's menu: Archive.
+            const row = list.itemAtIndex(0)
+            mouseMove(row, row.width / 2, row.height / 2)
+            const more = findChild(row, "conversationMenuButton")
+            tryVerify(() => more.visible)
+            mouseClick(more)
+            const archive = findChild(row, "archiveItem")
+            tryVerify(() => archive && archive.visible)
+            compare(archive.text, "Archive")
+            mouseClick(archive)
+            tryCompare(list, "count", before - 1)
+            // The sidebar's menu shows the archive; the row is there, and Unarchive brings it back.
+            mouseClick(findChild(sidebar, "sidebarMenuButton"))
+            const show = findChild(sidebar, "showArchivedItem")
+            tryVerify(() => show && show.visible)
+            mouseClick(show)
+            tryCompare(conversations, "showArchived", true)
+            verify(findChild(sidebar, "leaveArchiveButton").visible)
+            compare(conversations.get(0, "conversationId"), id)
+            conversations.setArchived(id, false)
+            mouseClick(findChild(sidebar, "leaveArchiveButton"))
+            tryCompare(conversations, "showArchived", false)
+            tryCompare(list, "count", before)
         }
 
         function test_search_as_you_type_and_jump() {
