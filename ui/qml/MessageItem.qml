@@ -17,10 +17,14 @@ Item {
     readonly property bool streaming: message.status === "streaming"
     property bool editing: false
     property bool showTokens: false
+    // The token under the mouse in the probability view, and its chip.
+    property var hoveredToken: null
+    property Item hoveredChip: null
     readonly property real columnWidth: Math.min(width - 48, Theme.contentWidth)
 
     implicitHeight: body.implicitHeight + 12
     height: implicitHeight
+    z: hoveredChip ? 1 : 0  // the token tooltip may reach over the next message
 
     HoverHandler { id: hover }
 
@@ -212,13 +216,17 @@ Item {
                                 font.pixelSize: 12
                             }
                             objectName: "tokenChip"
-                            HoverHandler { id: tokenHover }
-                            ToolTip.visible: tokenHover.hovered
-                            ToolTip.text: {
-                                let lines = [JSON.stringify(modelData.text) + "  " + (modelData.probability * 100).toFixed(1) + "%"]
-                                for (const alt of modelData.alternatives)
-                                    lines.push("   " + JSON.stringify(alt.text) + "  " + (alt.probability * 100).toFixed(1) + "%")
-                                return lines.join("\n")
+                            // A plain item shows the tooltip (below): a popup took the hover away from
+                            // the chip when it opened (Qt 6.4), so it flickered.
+                            HoverHandler {
+                                onHoveredChanged: {
+                                    if (hovered) {
+                                        root.hoveredToken = modelData
+                                        root.hoveredChip = parent
+                                    } else if (root.hoveredChip === parent) {
+                                        root.hoveredChip = null
+                                    }
+                                }
                             }
                         }
                     }
@@ -325,6 +333,39 @@ Item {
             code: block.text || ""
             language: block.language || ""
             onOpenInCodePane: root.openCode(code, language)
+        }
+    }
+
+    // The hovered token: its probability and the alternatives the model weighed, below the chip.
+    Rectangle {
+        id: tokenTip
+        objectName: "tokenTooltip"
+        visible: root.showTokens && root.hoveredChip !== null && root.hoveredToken !== null
+        readonly property point at: root.hoveredChip
+            ? root.hoveredChip.mapToItem(root, 0, root.hoveredChip.height + 4) : Qt.point(0, 0)
+        x: Math.max(0, Math.min(at.x, root.width - width))
+        y: at.y
+        width: tipText.implicitWidth + 16
+        height: tipText.implicitHeight + 12
+        radius: 6
+        color: Theme.surface
+        border.color: Theme.borderStrong
+        Text {
+            id: tipText
+            objectName: "tokenTooltipText"
+            anchors.centerIn: parent
+            textFormat: Text.PlainText
+            color: Theme.text
+            font.family: Theme.monoFamily
+            font.pixelSize: 12
+            text: {
+                const t = root.hoveredToken
+                if (!t) return ""
+                let lines = [JSON.stringify(t.text) + "  " + (t.probability * 100).toFixed(1) + "%"]
+                for (const alt of t.alternatives)
+                    lines.push("   " + JSON.stringify(alt.text) + "  " + (alt.probability * 100).toFixed(1) + "%")
+                return lines.join("\n")
+            }
         }
     }
 }

@@ -262,7 +262,10 @@ class EndToEndTest : public QObject {
     QTRY_VERIFY(visible_items(window_, QStringLiteral("tokenChip")).size() > 10);
     QQuickItem* chip = visible_items(window_, QStringLiteral("tokenChip")).at(3);
     QTest::mouseMove(window_, chip->mapToScene(QPointF(chip->width() / 2, chip->height() / 2)).toPoint());
-    wait_until([] { return false; }, 900);  // the tooltip's delay
+    // The tooltip names the token and its probability, then the alternatives, one a line.
+    QQuickItem* tip = nullptr;
+    QVERIFY(wait_until([&] { return (tip = one(QStringLiteral("tokenTooltipText"))) != nullptr; }, 3000));
+    QVERIFY(tip->property("text").toString().count(QLatin1Char('%')) >= 2);
     screenshot(QStringLiteral("token-probabilities.png"));
     click(one(QStringLiteral("tokensButton")));
   }
