@@ -8,6 +8,7 @@
 #include "controllers/qt_text.h"
 #include "engine/engine_worker.h"
 #include "engine/token_counter.h"
+#include "text/custom_chat_template.h"
 
 namespace neox::app {
 
@@ -48,7 +49,12 @@ qint64 ChatController::contextLength() const {
 }
 
 QString ChatController::templateName() const {
+  if (custom_template()) return tr("custom");
   return to_qstring(chat_template().name());
+}
+
+std::optional<CustomChatTemplate> ChatController::custom_template() const {
+  return CustomChatTemplate::parse(to_std(settings_.chatTemplate()));
 }
 
 ChatTemplate ChatController::chat_template() const {
@@ -64,9 +70,11 @@ ChatTemplate ChatController::chat_template() const {
 std::string ChatController::renderPrompt(const std::vector<storage::Message>& path,
                                          const QString& draft) const {
   const ChatTemplate tmpl = chat_template();
+  const std::optional<CustomChatTemplate> custom = custom_template();
   std::vector<ChatMessage> chat;
-  const std::string system =
-      settings_.systemPrompt().isEmpty() ? tmpl.default_system() : to_std(settings_.systemPrompt());
+  const std::string system = !settings_.systemPrompt().isEmpty() ? to_std(settings_.systemPrompt())
+                             : custom                           ? std::string()
+                                                                : tmpl.default_system();
   if (!system.empty()) chat.push_back({"system", system});
   if (settings_.fewShotPreset() > 0) {
     // A preset deleted since it was picked is simply not used.
@@ -83,7 +91,7 @@ std::string ChatController::renderPrompt(const std::vector<storage::Message>& pa
     chat.push_back({std::string(storage::to_string(m.role)), m.text});
   }
   if (!draft.isEmpty()) chat.push_back({"user", to_std(draft)});
-  return tmpl.render(chat, true);
+  return custom ? custom->render(chat) : tmpl.render(chat, true);
 }
 
 void ChatController::show_error(const QString& message) {
@@ -233,8 +241,11 @@ bool ChatController::generate_reply(qint64 parent_id) {
   request.prompt = renderPrompt(store_.path_to(parent_id));
   request.sampling = settings_.samplerParams();
   request.max_tokens = settings_.maxTokens();
-  const ChatTemplate tmpl = chat_template();
-  request.stop = tmpl.stop_strings();
+  if (const auto custom = custom_template()) {
+    request.stop = custom->stop_strings();
+  } else {
+    request.stop = chat_template().stop_strings();
+  }
   request.context_length = settings_.contextLength();
   request.model_label = model_->fileName();
   active_request_ = request.id;

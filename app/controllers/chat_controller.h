@@ -16,6 +16,7 @@
 #include "controllers/generation_settings.h"
 #include "controllers/message_list_model.h"
 #include "neox/chat_template.h"
+#include "text/custom_chat_template.h"
 #include "neox/storage/conversation_store.h"
 #include "neox/storage/message_store.h"
 #include "neox/storage/preset_store.h"
@@ -104,7 +105,10 @@ class ChatController : public QObject {
   void on_reply_grew(quint64 request, qint64 message, const QString& text);
   void on_reply_finished(quint64 request, qint64 message, int status, const QString& error,
                          const QVariantMap& stats);
+  // The built-in template in force (the conversation's choice, else the model's).
   ChatTemplate chat_template() const;
+  // The conversation's own template text, when it has one (it wins over chat_template()).
+  std::optional<CustomChatTemplate> custom_template() const;
   void save_settings();
 
   storage::ConversationStore conversations_;

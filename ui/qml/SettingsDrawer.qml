@@ -126,12 +126,54 @@ Drawer {
             ThemedComboBox {
                 id: templateBox
                 objectName: "templateBox"
+                readonly property bool custom: drawer.s.chatTemplate.indexOf("{{user}}") >= 0
                 Layout.fillWidth: true
                 model: [qsTr("Automatic (%1)").arg(models.chatTemplate.length > 0 ? models.chatTemplate : "raw")]
-                       .concat(drawer.s.chatTemplates)
-                currentIndex: drawer.s.chatTemplate.length === 0 ? 0
+                       .concat(drawer.s.chatTemplates).concat([qsTr("Write my own…")])
+                currentIndex: custom ? drawer.s.chatTemplates.length + 1
+                            : drawer.s.chatTemplate.length === 0 ? 0
                             : Math.max(0, drawer.s.chatTemplates.indexOf(drawer.s.chatTemplate) + 1)
-                onActivated: index => drawer.s.chatTemplate = index === 0 ? "" : drawer.s.chatTemplates[index - 1]
+                onActivated: index => {
+                    if (index === drawer.s.chatTemplates.length + 1) {
+                        // A starting point to edit: Dolly's layout, the placeholders the renderer knows.
+                        if (!custom)
+                            drawer.s.chatTemplate = "{{system}}\n\n### Instruction:\n{{user}}\n\n### Response:\n{{assistant}}\n\n"
+                    } else {
+                        drawer.s.chatTemplate = index === 0 ? "" : drawer.s.chatTemplates[index - 1]
+                    }
+                }
+            }
+            Rectangle {
+                visible: templateBox.custom
+                Layout.fillWidth: true
+                implicitHeight: 130
+                radius: 6
+                color: Theme.window
+                border.color: templateText.activeFocus ? Theme.accent : Theme.border
+                ScrollView {
+                    anchors.fill: parent
+                    TextArea {
+                        id: templateText
+                        objectName: "templateTextField"
+                        text: drawer.s.chatTemplate
+                        color: Theme.text
+                        font.family: Theme.monoFamily
+                        font.pixelSize: 12
+                        wrapMode: TextArea.Wrap
+                        background: null
+                        // Saved when it still has the placeholders the renderer needs.
+                        onEditingFinished: if (text.indexOf("{{user}}") >= 0 && text.indexOf("{{assistant}}") >= 0)
+                                               drawer.s.chatTemplate = text
+                    }
+                }
+            }
+            Text {
+                visible: templateBox.custom
+                Layout.fillWidth: true
+                text: qsTr("{{system}}, {{user}} and {{assistant}} mark where the text goes; the text before {{user}} also ends a reply.")
+                color: Theme.textFaint
+                font.pixelSize: 11
+                wrapMode: Text.Wrap
             }
 
             Label_ { text: qsTr("Few-shot examples"); Layout.topMargin: 8 }

@@ -257,6 +257,22 @@ class ChatControllerTest : public QObject {
     QCOMPARE(listed.first().toMap().value("examples").toInt(), 2);
   }
 
+  void aTemplateWrittenByTheUserIsUsedAndSaved() {
+    const QString text = QStringLiteral("Q: {{user}}\nA:{{assistant}}\n");
+    chat_->settings()->setChatTemplate(text);
+    QCOMPARE(chat_->templateName(), QStringLiteral("custom"));
+    QCOMPARE(chat_->renderPrompt({}, QStringLiteral("2+2?")), std::string("Q: 2+2?\nA:"));
+    QCOMPARE(send_and_wait(QStringLiteral("2+2?")), QStringLiteral("complete"));
+    // The reply never contains the next turn's opening (a stop string).
+    QVERIFY(!shown().get(1, "text").toString().contains(QStringLiteral("Q:")));
+    const qint64 id = chat_->conversationId();
+    QCOMPARE(storage::ConversationStore(*db_).get(id).settings.chat_template, to_std(text));
+    chat_->newConversation();
+    QVERIFY(chat_->templateName() != QStringLiteral("custom"));
+    chat_->openConversation(id);
+    QCOMPARE(chat_->settings()->chatTemplate(), text);
+  }
+
   void aConversationBecomesAFewShotPreset() {
     QCOMPARE(send_and_wait(QStringLiteral("Example question")), QStringLiteral("complete"));
     const QString answer = shown().get(1, "text").toString();

@@ -10,6 +10,7 @@
 #include "controllers/text_files.h"
 #include "text/code_highlighter.h"
 #include "text/code_lexer.h"
+#include "text/custom_chat_template.h"
 #include "text/markdown_blocks.h"
 
 using namespace neox::app;
@@ -43,6 +44,32 @@ class TextTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void customTemplateRendersTurnsAndEndsAtTheReply() {
+    const auto t = neox::app::CustomChatTemplate::parse(
+        "{{system}}\n\n### Instruction:\n{{user}}\n\n### Response:\n{{assistant}}\n\n");
+    QVERIFY(t.has_value());
+    const std::vector<neox::ChatMessage> chat{
+        {"system", "Be brief."}, {"user", "Hi"}, {"assistant", "Hello."}, {"user", "Bye"}};
+    QCOMPARE(t->render(chat), std::string("Be brief.\n\n### Instruction:\nHi\n\n### Response:\nHello.\n\n"
+                                          "### Instruction:\nBye\n\n### Response:\n"));
+    // The model starting the next turn ends its reply.
+    QCOMPARE(t->stop_strings(), std::vector<std::string>{"### Instruction:"});
+    // No system prompt: no system part.
+    QCOMPARE(t->render({{"user", "Q"}}), std::string("### Instruction:\nQ\n\n### Response:\n"));
+  }
+
+  void customTemplateWithoutSystemAndWithEndTokens() {
+    const auto t = neox::app::CustomChatTemplate::parse("<|prompter|>{{user}}<|endoftext|><|assistant|>{{assistant}}<|endoftext|>");
+    QVERIFY(t.has_value());
+    QCOMPARE(t->render({{"system", "ignored: no {{system}}"}, {"user", "Q"}, {"assistant", "A"}, {"user", "R"}}),
+             std::string("<|prompter|>Q<|endoftext|><|assistant|>A<|endoftext|><|prompter|>R<|endoftext|><|assistant|>"));
+    QCOMPARE(t->stop_strings(), (std::vector<std::string>{"<|prompter|>", "<|endoftext|>"}));
+    // Not templates: a name, or placeholders missing or out of order.
+    QVERIFY(!neox::app::CustomChatTemplate::parse("chatml").has_value());
+    QVERIFY(!neox::app::CustomChatTemplate::parse("{{user}} only").has_value());
+    QVERIFY(!neox::app::CustomChatTemplate::parse("{{assistant}} then {{user}}").has_value());
+  }
+
   void markdownSplitsProseAndCode() {
     const auto blocks = split_markdown_blocks(
         "Here is code:\n\n```python\nprint('hi')\n\n```\nAnd a table:\n\n| a | b |\n|---|---|\n| 1 | 2 "

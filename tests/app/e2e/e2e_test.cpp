@@ -332,6 +332,14 @@ class EndToEndTest : public QObject {
     QTest::keyClick(window_, Qt::Key_Comma, Qt::ControlModifier);
     QTRY_VERIFY(one(QStringLiteral("temperatureSlider")) != nullptr);
     screenshot(QStringLiteral("settings-drawer.png"));
+    // "Write my own…" chat template: the editable text appears under the picker.
+    QQuickItem* templates = one(QStringLiteral("templateBox"));
+    QVERIFY(templates);
+    QMetaObject::invokeMethod(templates, "activated", Q_ARG(int, templates->property("count").toInt() - 1));
+    QTRY_VERIFY(one(QStringLiteral("templateTextField")) != nullptr);
+    QCOMPARE(chat()->templateName(), QStringLiteral("custom"));
+    screenshot(QStringLiteral("settings-custom-template.png"));
+    chat()->settings()->setChatTemplate({});
     QTest::keyClick(window_, Qt::Key_Escape);  // a drawer closes on Esc
     QTRY_VERIFY(!one(QStringLiteral("temperatureSlider")));
   }

@@ -42,5 +42,24 @@ Item {
             compare(chat.settings.fewShotPreset, 0)
             drawer.close()
         }
+
+        function test_write_my_own_template() {
+            chat.newConversation()
+            drawer.open()
+            tryCompare(drawer, "position", 1.0, 3000)
+            const box = findChild(drawer, "templateBox")
+            const field = findChild(drawer, "templateTextField")
+            verify(!field.visible)
+            box.activated(box.count - 1)  // "Write my own…"
+            verify(chat.settings.chatTemplate.indexOf("{{assistant}}") > 0)
+            compare(chat.templateName, "custom")
+            tryVerify(() => field.visible)
+            field.text = "U: {{user}}\nB:{{assistant}}\n"
+            field.editingFinished()
+            compare(chat.settings.chatTemplate, "U: {{user}}\nB:{{assistant}}\n")
+            box.activated(0)  // back to automatic
+            compare(chat.settings.chatTemplate, "")
+            drawer.close()
+        }
     }
 }
