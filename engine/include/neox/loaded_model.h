@@ -12,6 +12,7 @@
 #include <string>
 
 #include "neox/backend.h"
+#include "neox/devices.h"
 #include "neox/model.h"
 #include "neox/tokenizer.h"
 
@@ -19,6 +20,12 @@ namespace neox {
 
 struct LoadOptions {
   int n_threads = 0;  // CPU backend threads; 0: all hardware threads
+  // Which backend runs the model (see neox/devices.h). Auto: CUDA, then a
+  // Vulkan GPU, else the CPU; a GPU backend that fails to start falls back
+  // to the CPU and says so in backend_report().
+  BackendKind backend = BackendKind::kAuto;
+  int device_index = -1;  // within the backend; -1: its preferred device
+  int gpu_layers = -1;    // layers on the GPU (the first N, the rest on the CPU); -1: all
 };
 
 class LoadedModel {
