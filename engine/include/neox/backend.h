@@ -6,10 +6,24 @@
 // Activations are F32. Weights are [out_features, in_features] (the layout
 // of both Hugging Face and GGUF: GGUF shape {in, out}). Token-major
 // activations are [n_tokens, features].
+//
+// Device backends (Vulkan, CUDA) — what they add to the CPU's contract:
+// - Ops may be *recorded* and run later, in order. read_rows() waits for all
+//   recorded work; synchronize() waits without reading. Host pointers passed
+//   to an op (embedding ids, write_rows data) are consumed before it returns.
+// - Tensor::data is the backend's own handle; views of rows of an activation
+//   are made by view_rows() (a host backend moves `data`, a device backend
+//   adds to `offset`). Never do pointer arithmetic on `data` outside a backend.
+// - Partial offload: a backend may be a split of several (make_split_backend);
+//   layer_backend(l) names the one holding layer l's weights and KV cache, and
+//   the model moves activations between them with read_rows()/write_rows().
+// Every new virtual has a default that is right for a host-memory backend,
+// so the CPU backend needs no change.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -22,6 +36,9 @@ struct Tensor {
   int64_t rows = 0;
   int64_t cols = 0;
   void* data = nullptr;  // host pointer on the CPU; device handle elsewhere
+  // Bytes from the start of the buffer `data` names to element 0 (device
+  // backends' row views); host backends keep 0 and move `data` instead.
+  uint64_t offset = 0;
   size_t bytes() const;
 };
 
@@ -50,6 +67,30 @@ class Backend {
   virtual Tensor weight(DType dtype, int64_t rows, int64_t cols, const void* host) = 0;
   // Copies `n_rows` rows starting at `row0` of an F32 tensor to host memory.
   virtual void read_rows(const Tensor& t, int64_t row0, int64_t n_rows, float* host) = 0;
+  // Copies host rows into rows [row0, row0 + n_rows) of an F32 tensor (the
+  // hand-over of activations between backends). Default: host memcpy.
+  virtual void write_rows(Tensor& t, int64_t row0, int64_t n_rows, const float* host) {
+    if (n_rows > 0)
+      std::memcpy(static_cast<float*>(t.data) + row0 * t.cols, host,
+                  static_cast<size_t>(n_rows * t.cols) * sizeof(float));
+  }
+  // Rows [row0, row0 + n) of an activation tensor, as a tensor of its own
+  // sharing the memory. Default: host pointer arithmetic.
+  virtual Tensor view_rows(const Tensor& t, int64_t row0, int64_t n) const {
+    Tensor v = t;
+    v.rows = n;
+    v.data = static_cast<float*>(t.data) + row0 * t.cols;
+    return v;
+  }
+  // Waits until every recorded op has run. Default: nothing to wait for.
+  virtual void synchronize() {}
+  // The backend holding layer `layer` (-1: the token embedding, n_layer: the
+  // output norm and matrix). Default: this one; a split backend answers
+  // per layer, and its own ops run on its last part.
+  virtual Backend& layer_backend(int64_t layer) { return *this; }
+  // The device this backend runs on, for display ("cpu", "llvmpipe (LLVM
+  // 15.0.6, 256 bits)"); default: name().
+  virtual std::string device_name() const { return name(); }
 
   // out[i,:] = table[ids[i],:]   table [vocab, d] any supported type, out [n, d]
   virtual void embedding(const Tensor& table, const int32_t* ids, int64_t n, Tensor& out) = 0;
@@ -92,5 +133,25 @@ struct CpuBackendOptions {
   bool vnni = true;
 };
 std::unique_ptr<Backend> make_cpu_backend(const CpuBackendOptions& options = {});
+
+// Layers [0, n_first) on `first` (a GPU backend), the rest, the token
+// embedding and the output on `rest` (the CPU). Both are shared, so the
+// caller may keep using them. Ops called on the split itself run on `rest`.
+std::unique_ptr<Backend> make_split_backend(std::shared_ptr<Backend> first, std::shared_ptr<Backend> rest,
+                                            int64_t n_first);
+
+struct VulkanBackendOptions {
+  int device_index = -1;   // Vulkan physical device order (see list_devices()); -1: the best GPU
+  bool allow_cpu_device = true;  // whether a CPU-type device (lavapipe) may be chosen with index -1
+  // Enables VK_LAYER_KHRONOS_validation and a debug messenger; every message
+  // is counted (validation_messages()) and printed to stderr. For tests.
+  bool validation = false;
+};
+// Throws neox::Error (no Vulkan loader / device, device lost, ...). Only
+// defined when the engine is built with Vulkan (NEOX_HAVE_VULKAN).
+std::unique_ptr<Backend> make_vulkan_backend(const VulkanBackendOptions& options = {});
+// Validation messages a backend made with `validation` has received so far
+// (with their text), or 0 for another backend.
+int vulkan_validation_messages(const Backend& backend, std::string* last = nullptr);
 
 }  // namespace neox

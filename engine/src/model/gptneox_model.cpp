@@ -19,16 +19,6 @@ namespace {
 // largest: 512 × 24576 × 4 B = 48 MB on NeoX-20B).
 constexpr int64_t kMaxChunk = 512;
 
-// Rows [row0, row0 + n) of an activation tensor, as a tensor of its own.
-// Activations are host memory on the CPU backend, the only backend today; a
-// device backend will need an offset view op here.
-Tensor rows_view(const Tensor& t, int64_t row0, int64_t n) {
-  Tensor v = t;
-  v.rows = n;
-  v.data = static_cast<float*>(t.data) + row0 * t.cols;
-  return v;
-}
-
 const Tensor* bias_or_null(const Tensor& b) {
   return b.data ? &b : nullptr;
 }
@@ -44,38 +34,60 @@ GptNeoxModel::~GptNeoxModel() {
 }
 
 void GptNeoxModel::free_buffers() {
-  for (Tensor* t : {&act_.x, &act_.normed, &act_.qkv, &act_.q, &act_.k, &act_.v, &act_.attn, &act_.attn_out,
-                    &act_.ff, &logits_})
-    if (t->data) backend_.free(*t);
-  act_.rows = 0;
+  for (Activations& a : acts_)
+    for (Tensor* t : {&a.x, &a.normed, &a.qkv, &a.q, &a.k, &a.v, &a.attn, &a.attn_out, &a.ff})
+      if (t->data) a.backend->free(*t);
+  acts_.clear();
+  if (logits_.data) logits_backend_->free(logits_);
   logit_rows_ = 0;
 }
 
-void GptNeoxModel::ensure_activations(int64_t rows) {
-  if (rows <= act_.rows) return;
+GptNeoxModel::Activations& GptNeoxModel::activations(Backend& b, int64_t rows) {
+  Activations* found = nullptr;
+  for (Activations& a : acts_)
+    if (a.backend == &b) found = &a;
+  if (!found) {
+    acts_.reserve(2);  // at most two backends; references into acts_ stay valid
+    found = &acts_.emplace_back();
+    found->backend = &b;
+  }
+  Activations& a = *found;
+  if (rows <= a.rows) return a;
   const ModelConfig& c = files_.config;
-  for (Tensor* t :
-       {&act_.x, &act_.normed, &act_.qkv, &act_.q, &act_.k, &act_.v, &act_.attn, &act_.attn_out, &act_.ff})
-    if (t->data) backend_.free(*t);
-  act_.rows = 0;
-  act_.x = backend_.alloc(rows, c.n_embd);
-  act_.normed = backend_.alloc(rows, c.n_embd);
-  act_.qkv = backend_.alloc(rows, 3 * c.n_embd);
-  act_.q = backend_.alloc(rows, c.n_embd);
-  act_.k = backend_.alloc(rows, c.n_embd);
-  act_.v = backend_.alloc(rows, c.n_embd);
-  act_.attn = backend_.alloc(rows, c.n_embd);
-  act_.attn_out = backend_.alloc(rows, c.n_embd);
-  act_.ff = backend_.alloc(rows, c.n_ff);
-  act_.rows = rows;
+  for (Tensor* t : {&a.x, &a.normed, &a.qkv, &a.q, &a.k, &a.v, &a.attn, &a.attn_out, &a.ff})
+    if (t->data) b.free(*t);
+  a.rows = 0;
+  a.x = b.alloc(rows, c.n_embd);
+  a.normed = b.alloc(rows, c.n_embd);
+  a.qkv = b.alloc(rows, 3 * c.n_embd);
+  a.q = b.alloc(rows, c.n_embd);
+  a.k = b.alloc(rows, c.n_embd);
+  a.v = b.alloc(rows, c.n_embd);
+  a.attn = b.alloc(rows, c.n_embd);
+  a.attn_out = b.alloc(rows, c.n_embd);
+  a.ff = b.alloc(rows, c.n_ff);
+  a.rows = rows;
+  return a;
 }
 
-void GptNeoxModel::ensure_logits(int64_t rows) {
-  if (rows <= logit_rows_) return;
-  if (logits_.data) backend_.free(logits_);
+void GptNeoxModel::ensure_logits(Backend& b, int64_t rows) {
+  if (rows <= logit_rows_ && logits_backend_ == &b) return;
+  if (logits_.data) logits_backend_->free(logits_);
   logit_rows_ = 0;
-  logits_ = backend_.alloc(rows, files_.config.n_vocab);
+  logits_backend_ = &b;
+  logits_ = b.alloc(rows, files_.config.n_vocab);
   logit_rows_ = rows;
+}
+
+GptNeoxModel::Activations& GptNeoxModel::hand_over(Activations& from, Backend& to, int64_t n) {
+  if (from.backend == &to) return from;
+  const int64_t d = files_.config.n_embd;
+  // Activations of `to` first: growing acts_ must not move `from` (reserved for two).
+  Activations& dst = activations(to, n);
+  hand_over_.resize(static_cast<size_t>(n * d));
+  from.backend->read_rows(from.x, 0, n, hand_over_.data());  // waits for `from`'s recorded work
+  dst.backend->write_rows(dst.x, 0, n, hand_over_.data());
+  return dst;
 }
 
 void GptNeoxModel::forward(const int32_t* tokens, int64_t n, int64_t pos0, KvCache& cache, int64_t n_out,
@@ -112,60 +124,70 @@ void GptNeoxModel::forward(const int32_t* tokens, int64_t n, int64_t pos0, KvCac
 void GptNeoxModel::forward_chunk(const int32_t* tokens, int64_t n, int64_t pos0, KvCache& cache, int64_t out0,
                                  float* logits) {
   const ModelConfig& c = files_.config;
-  ensure_activations(n);
-  Tensor x = rows_view(act_.x, 0, n);  // [n, n_embd]
-  backend_.embedding(w_.embed, tokens, n, x);
-  for (int64_t l = 0; l < c.n_layer; ++l) layer(w_.layers[static_cast<size_t>(l)], l, n, pos0, cache);
+  Backend& first = backend_.layer_backend(-1);
+  Activations* a = &activations(first, n);
+  Tensor x = first.view_rows(a->x, 0, n);  // [n, n_embd]
+  first.embedding(w_.embed, tokens, n, x);
+  for (int64_t l = 0; l < c.n_layer; ++l) {
+    a = &hand_over(*a, backend_.layer_backend(l), n);
+    layer(*a, w_.layers[static_cast<size_t>(l)], l, n, pos0, cache);
+  }
 
   const int64_t n_logits = n - out0;
-  if (n_logits == 0) return;
+  if (n_logits == 0) {
+    a->backend->synchronize();  // the KV cache is written before forward() returns
+    return;
+  }
   // Final norm and the output matrix only for the rows whose logits are wanted.
-  ensure_logits(n_logits);
-  Tensor last = rows_view(act_.x, out0, n_logits);
-  Tensor normed = rows_view(act_.normed, 0, n_logits);
-  Tensor out = rows_view(logits_, 0, n_logits);  // [n_logits, n_vocab]
-  backend_.layer_norm(last, w_.out_norm_w, w_.out_norm_b, c.norm_eps, normed);
-  backend_.matmul(normed, w_.output, nullptr, out);
-  backend_.read_rows(out, 0, n_logits, logits);
+  Backend& b = backend_.layer_backend(c.n_layer);
+  a = &hand_over(*a, b, n);
+  ensure_logits(b, n_logits);
+  Tensor last = b.view_rows(a->x, out0, n_logits);
+  Tensor normed = b.view_rows(a->normed, 0, n_logits);
+  Tensor out = b.view_rows(logits_, 0, n_logits);  // [n_logits, n_vocab]
+  b.layer_norm(last, w_.out_norm_w, w_.out_norm_b, c.norm_eps, normed);
+  b.matmul(normed, w_.output, nullptr, out);
+  b.read_rows(out, 0, n_logits, logits);
 }
 
-void GptNeoxModel::layer(const GptNeoxLayer& l, int64_t layer_index, int64_t n, int64_t pos0,
+void GptNeoxModel::layer(Activations& a, const GptNeoxLayer& l, int64_t layer_index, int64_t n, int64_t pos0,
                          KvCache& cache) {
   const ModelConfig& c = files_.config;
   const int n_head = static_cast<int>(c.n_head);
   const int head_dim = static_cast<int>(c.head_dim);
-  Tensor x = rows_view(act_.x, 0, n);            // [n, n_embd]
-  Tensor normed = rows_view(act_.normed, 0, n);  // [n, n_embd]
-  Tensor qkv = rows_view(act_.qkv, 0, n);        // [n, 3*n_embd]
-  Tensor q = rows_view(act_.q, 0, n);            // [n, n_embd]
-  Tensor k = rows_view(act_.k, 0, n);
-  Tensor v = rows_view(act_.v, 0, n);
-  Tensor attn = rows_view(act_.attn, 0, n);          // [n, n_embd]
-  Tensor attn_out = rows_view(act_.attn_out, 0, n);  // [n, n_embd]
-  Tensor ff = rows_view(act_.ff, 0, n);              // [n, n_ff]
+  Backend& be = *a.backend;
+  Tensor x = be.view_rows(a.x, 0, n);            // [n, n_embd]
+  Tensor normed = be.view_rows(a.normed, 0, n);  // [n, n_embd]
+  Tensor qkv = be.view_rows(a.qkv, 0, n);        // [n, 3*n_embd]
+  Tensor q = be.view_rows(a.q, 0, n);            // [n, n_embd]
+  Tensor k = be.view_rows(a.k, 0, n);
+  Tensor v = be.view_rows(a.v, 0, n);
+  Tensor attn = be.view_rows(a.attn, 0, n);          // [n, n_embd]
+  Tensor attn_out = be.view_rows(a.attn_out, 0, n);  // [n, n_embd]
+  Tensor ff = be.view_rows(a.ff, 0, n);              // [n, n_ff]
   Tensor& k_cache = cache.k(layer_index);            // [n_ctx, n_embd]
   Tensor& v_cache = cache.v(layer_index);
 
   // Attention branch.
-  backend_.layer_norm(x, l.attn_norm_w, l.attn_norm_b, c.norm_eps, normed);
-  backend_.matmul(normed, l.qkv_w, bias_or_null(l.qkv_b), qkv);
-  backend_.split_qkv(qkv, c.qkv_layout, n_head, head_dim, q, k, v);
-  backend_.rope(q, pos0, n_head, head_dim, static_cast<int>(c.n_rot), c.rope_base);
-  backend_.rope(k, pos0, n_head, head_dim, static_cast<int>(c.n_rot), c.rope_base);
-  backend_.copy_rows(k, k_cache, pos0);
-  backend_.copy_rows(v, v_cache, pos0);
-  backend_.attention(q, k_cache, v_cache, pos0, n_head, head_dim, attn);
-  backend_.matmul(attn, l.attn_out_w, bias_or_null(l.attn_out_b), attn_out);
+  be.layer_norm(x, l.attn_norm_w, l.attn_norm_b, c.norm_eps, normed);
+  be.matmul(normed, l.qkv_w, bias_or_null(l.qkv_b), qkv);
+  be.split_qkv(qkv, c.qkv_layout, n_head, head_dim, q, k, v);
+  be.rope(q, pos0, n_head, head_dim, static_cast<int>(c.n_rot), c.rope_base);
+  be.rope(k, pos0, n_head, head_dim, static_cast<int>(c.n_rot), c.rope_base);
+  be.copy_rows(k, k_cache, pos0);
+  be.copy_rows(v, v_cache, pos0);
+  be.attention(q, k_cache, v_cache, pos0, n_head, head_dim, attn);
+  be.matmul(attn, l.attn_out_w, bias_or_null(l.attn_out_b), attn_out);
 
   // MLP branch: reads x before (parallel) or after (sequential) the attention
   // output is added. Its result lands in `normed`, free again once ff is computed.
-  if (!c.parallel_residual) backend_.add(x, attn_out);
-  backend_.layer_norm(x, l.ffn_norm_w, l.ffn_norm_b, c.norm_eps, normed);
-  backend_.matmul(normed, l.up_w, &l.up_b, ff);
-  backend_.gelu(ff, c.gelu_tanh);
-  backend_.matmul(ff, l.down_w, &l.down_b, normed);
-  if (c.parallel_residual) backend_.add(x, attn_out);
-  backend_.add(x, normed);
+  if (!c.parallel_residual) be.add(x, attn_out);
+  be.layer_norm(x, l.ffn_norm_w, l.ffn_norm_b, c.norm_eps, normed);
+  be.matmul(normed, l.up_w, &l.up_b, ff);
+  be.gelu(ff, c.gelu_tanh);
+  be.matmul(ff, l.down_w, &l.down_b, normed);
+  if (c.parallel_residual) be.add(x, attn_out);
+  be.add(x, normed);
 }
 
 }  // namespace neox::model

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "model/gptneox_weights.h"
 #include "model/model_files.h"
@@ -24,7 +25,9 @@ class GptNeoxModel : public Model {
  private:
   // Activations of one chunk of up to `rows` tokens, reused across calls and
   // grown only when a larger chunk arrives (decode allocates nothing).
+  // One set per backend the layers run on (two with partial offload).
   struct Activations {
+    Backend* backend = nullptr;
     int64_t rows = 0;
     Tensor x;         // [rows, n_embd] the residual stream
     Tensor normed;    // [rows, n_embd] layer-norm output; reused for the MLP output
@@ -35,20 +38,27 @@ class GptNeoxModel : public Model {
     Tensor ff;        // [rows, n_ff]
   };
 
-  void ensure_activations(int64_t rows);
-  void ensure_logits(int64_t rows);
+  // The activations on `b`, grown to at least `rows` rows.
+  Activations& activations(Backend& b, int64_t rows);
+  void ensure_logits(Backend& b, int64_t rows);
   void free_buffers();
+  // Makes rows [0, n) of the residual stream current on `to` (a copy through
+  // host memory when it lives on another backend).
+  Activations& hand_over(Activations& from, Backend& to, int64_t n);
   // Runs tokens [0, n) at positions pos0..; logits for chunk rows [out0, n) go to `logits`.
   void forward_chunk(const int32_t* tokens, int64_t n, int64_t pos0, KvCache& cache, int64_t out0,
                      float* logits);
-  void layer(const GptNeoxLayer& l, int64_t layer_index, int64_t n, int64_t pos0, KvCache& cache);
+  void layer(Activations& a, const GptNeoxLayer& l, int64_t layer_index, int64_t n, int64_t pos0,
+             KvCache& cache);
 
   ModelFiles files_;  // keeps the memory maps (weights) alive
   Backend& backend_;
   GptNeoxWeights w_;
-  Activations act_;
+  std::vector<Activations> acts_;
+  Backend* logits_backend_ = nullptr;
   Tensor logits_;  // [logit_rows, n_vocab]
   int64_t logit_rows_ = 0;
+  std::vector<float> hand_over_;  // host copy of the residual stream between backends
 };
 
 }  // namespace neox::model

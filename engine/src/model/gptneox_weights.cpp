@@ -23,7 +23,12 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 class WeightLoader {
  public:
   WeightLoader(ModelFiles& files, Backend* backend, GptNeoxWeights& out)
-      : files_(files), cfg_(files.config), backend_(backend), out_(out) {}
+      : files_(files), cfg_(files.config), root_(backend), backend_(backend), out_(out) {}
+
+  // Tensors that follow go to the backend holding `layer` (-1: embedding,
+  // n_layer: output), which differs from the root with partial offload.
+  void place(int64_t layer) { backend_ = root_ ? &root_->layer_backend(layer) : nullptr; }
+  Backend* placed() const { return backend_; }
 
   // A weight matrix [rows, cols], used in place.
   Tensor matrix(const std::string& name, int64_t rows, int64_t cols, Op op) {
@@ -84,6 +89,7 @@ class WeightLoader {
 
   ModelFiles& files_;
   ModelConfig& cfg_;
+  Backend* root_;
   Backend* backend_;
   GptNeoxWeights& out_;
 };
@@ -110,6 +116,7 @@ GptNeoxWeights load_gptneox_weights(ModelFiles& files, Backend* backend) {
     throw Error(e->file + ": tensor '" + embed_name + "' has shape " + shape_text(e->shape) +
                 ", expected [n_vocab, " + std::to_string(d) + "]");
   }
+  load.place(-1);
   w.embed = load.matrix(embed_name, cfg.n_vocab, d, Op::kEmbedding);
 
   for (int64_t i = 0; i < cfg.n_layer; ++i) {
@@ -123,6 +130,7 @@ GptNeoxWeights load_gptneox_weights(ModelFiles& files, Backend* backend) {
     const LayerTensorName down{"mlp.dense_4h_to_h", "ffn_down"};
 
     GptNeoxLayer& l = w.layers.emplace_back();
+    load.place(i);
     l.attn_norm_w = load.vector(name(attn_norm, ".weight"), d);
     l.attn_norm_b = load.vector(name(attn_norm, ".bias"), d);
     l.qkv_w = load.matrix(name(qkv, ".weight"), 3 * d, d, Op::kMatMul);
@@ -141,11 +149,21 @@ GptNeoxWeights load_gptneox_weights(ModelFiles& files, Backend* backend) {
     if (i == 0) cfg.weight_type = l.qkv_w.dtype;
   }
 
+  load.place(cfg.n_layer);
+  Backend* embed_backend = backend ? &backend->layer_backend(-1) : nullptr;
   w.out_norm_w = load.vector(hf ? "gpt_neox.final_layer_norm.weight" : "output_norm.weight", d);
   w.out_norm_b = load.vector(hf ? "gpt_neox.final_layer_norm.bias" : "output_norm.bias", d);
   if (files.tie_embeddings && !load.has(hf ? "embed_out.weight" : "output.weight")) {
+    if (load.placed() != embed_backend) {  // the output runs where the embedding does not live
+      const int64_t n_params = cfg.n_params;  // the same tensor: count it once
+      const uint64_t bytes = cfg.weight_bytes;
+      w.output = load.matrix(embed_name, cfg.n_vocab, d, Op::kMatMul);
+      cfg.n_params = n_params;
+      cfg.weight_bytes = bytes;
+      return w;
+    }
     w.output = w.embed;
-    if (backend && !backend->supports(Op::kMatMul, w.output.dtype))
+    if (load.placed() && !load.placed()->supports(Op::kMatMul, w.output.dtype))
       throw Error(files.path + ": the backend cannot compute with " + dtype_name(w.output.dtype) +
                   " weights");
   } else {

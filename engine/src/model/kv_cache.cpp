@@ -4,6 +4,14 @@
 #include "neox/model.h"
 
 namespace neox {
+namespace {
+
+void free_layers(Backend& backend, std::vector<Tensor>& k, std::vector<Tensor>& v) {
+  for (size_t l = 0; l < k.size(); ++l) backend.layer_backend(static_cast<int64_t>(l)).free(k[l]);
+  for (size_t l = 0; l < v.size(); ++l) backend.layer_backend(static_cast<int64_t>(l)).free(v[l]);
+}
+
+}  // namespace
 
 KvCache::KvCache(Backend& backend, const ModelConfig& config, int64_t n_ctx)
     : backend_(backend), n_ctx_(n_ctx) {
@@ -14,19 +22,18 @@ KvCache::KvCache(Backend& backend, const ModelConfig& config, int64_t n_ctx)
   v_.reserve(static_cast<size_t>(config.n_layer));
   try {
     for (int64_t l = 0; l < config.n_layer; ++l) {
-      k_.push_back(backend_.alloc(n_ctx, config.n_embd));
-      v_.push_back(backend_.alloc(n_ctx, config.n_embd));
+      // Each layer's cache lives where the layer runs (partial offload).
+      k_.push_back(backend_.layer_backend(l).alloc(n_ctx, config.n_embd));
+      v_.push_back(backend_.layer_backend(l).alloc(n_ctx, config.n_embd));
     }
   } catch (...) {
-    for (Tensor& t : k_) backend_.free(t);
-    for (Tensor& t : v_) backend_.free(t);
+    free_layers(backend_, k_, v_);
     throw;
   }
 }
 
 KvCache::~KvCache() {
-  for (Tensor& t : k_) backend_.free(t);
-  for (Tensor& t : v_) backend_.free(t);
+  free_layers(backend_, k_, v_);
 }
 
 uint64_t KvCache::bytes() const {
