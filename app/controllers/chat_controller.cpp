@@ -8,6 +8,9 @@
 #include "controllers/qt_text.h"
 #include "engine/engine_worker.h"
 #include "engine/token_counter.h"
+#include "remote/remote_endpoints.h"
+#include "remote/remote_model_ref.h"
+#include "remote/remote_worker.h"
 #include "text/custom_chat_template.h"
 
 namespace neox::app {
@@ -71,10 +74,16 @@ std::string ChatController::renderPrompt(const std::vector<storage::Message>& pa
                                          const QString& draft) const {
   const ChatTemplate tmpl = chat_template();
   const std::optional<CustomChatTemplate> custom = custom_template();
+  const std::vector<ChatMessage> chat = chat_messages(path, draft, custom ? std::string() : tmpl.default_system());
+  return custom ? custom->render(chat) : tmpl.render(chat, true);
+}
+
+std::vector<ChatMessage> ChatController::chat_messages(const std::vector<storage::Message>& path,
+                                                       const QString& draft,
+                                                       const std::string& default_system) const {
   std::vector<ChatMessage> chat;
-  const std::string system = !settings_.systemPrompt().isEmpty() ? to_std(settings_.systemPrompt())
-                             : custom                           ? std::string()
-                                                                : tmpl.default_system();
+  const std::string system =
+      !settings_.systemPrompt().isEmpty() ? to_std(settings_.systemPrompt()) : default_system;
   if (!system.empty()) chat.push_back({"system", system});
   if (settings_.fewShotPreset() > 0) {
     // A preset deleted since it was picked is simply not used.
@@ -91,7 +100,7 @@ std::string ChatController::renderPrompt(const std::vector<storage::Message>& pa
     chat.push_back({std::string(storage::to_string(m.role)), m.text});
   }
   if (!draft.isEmpty()) chat.push_back({"user", to_std(draft)});
-  return custom ? custom->render(chat) : tmpl.render(chat, true);
+  return chat;
 }
 
 void ChatController::show_error(const QString& message) {
@@ -160,7 +169,9 @@ void ChatController::newConversation() {
   title_.clear();
   const QString model_path = settings_.modelPath();
   settings_.load({});
-  settings_.setModelPath(model_->path().isEmpty() ? model_path : model_->path());
+  // A remote model chosen last stays the choice; otherwise the loaded one.
+  settings_.setModelPath(model_->path().isEmpty() || is_remote_model_path(model_path) ? model_path
+                                                                                      : model_->path());
   messages_model_.clear();
   emit conversationChanged();
   countTokens(last_draft_);
@@ -233,7 +244,47 @@ bool ChatController::send(const QString& text) {
   }
 }
 
+void ChatController::setRemote(RemoteWorker* worker, const RemoteEndpoints* endpoints) {
+  remote_ = worker;
+  endpoints_ = endpoints;
+  connect(remote_, &RemoteWorker::replyStarted, this, &ChatController::on_reply_started);
+  connect(remote_, &RemoteWorker::replyGrew, this,
+          [this](quint64 request, qint64 message, const QString& text, int) {
+            on_reply_grew(request, message, text);
+          });
+  connect(remote_, &RemoteWorker::replyFinished, this, &ChatController::on_reply_finished);
+}
+
+bool ChatController::generate_remote_reply(qint64 parent_id) {
+  const std::optional<RemoteModelRef> ref = parse_remote_model_path(settings_.modelPath());
+  const RemoteEndpoints::Endpoint* endpoint = ref && endpoints_ ? endpoints_->find(ref->endpoint_id) : nullptr;
+  if (!remote_ || !endpoint) {
+    show_error(tr("This conversation's remote endpoint was removed. Choose another model."));
+    return false;
+  }
+  RemoteGenerationRequest request;
+  request.id = ++next_request_;  // the same series as local replies: one Stop covers both
+  request.conversation_id = conversation_id_;
+  request.parent_id = parent_id;
+  request.endpoint_name = endpoint->name;
+  request.endpoint = endpoints_->connection_of(*endpoint);
+  request.chat.model = to_std(ref->model);
+  // The server applies its own chat template (and its default system prompt).
+  request.chat.messages = chat_messages(store_.path_to(parent_id), {}, {});
+  request.chat.max_tokens = settings_.maxTokens();
+  request.chat.temperature = static_cast<float>(settings_.temperature());
+  request.chat.top_p = static_cast<float>(settings_.topP());
+  if (settings_.seed() >= 0) request.chat.seed = settings_.seed();
+  request.model_label = tr("%1 @ %2").arg(ref->model, endpoint->name);
+  active_request_ = request.id;
+  active_conversation_ = conversation_id_;
+  emit generatingChanged();
+  QMetaObject::invokeMethod(remote_, [w = remote_, request] { w->generate(request); });
+  return true;
+}
+
 bool ChatController::generate_reply(qint64 parent_id) {
+  if (is_remote_model_path(settings_.modelPath())) return generate_remote_reply(parent_id);
   GenerationRequest request;
   request.id = ++next_request_;
   request.conversation_id = conversation_id_;
@@ -256,7 +307,9 @@ bool ChatController::generate_reply(qint64 parent_id) {
 }
 
 void ChatController::stop() {
-  if (active_request_) worker_->stopGeneration(active_request_);
+  if (!active_request_) return;
+  worker_->stopGeneration(active_request_);
+  if (remote_) remote_->stopGeneration(active_request_);
 }
 
 bool ChatController::regenerate(qint64 assistant_message_id) {

@@ -25,6 +25,8 @@ namespace neox::app {
 
 class EngineWorker;
 class ModelController;
+class RemoteEndpoints;
+class RemoteWorker;
 class TokenCounter;
 
 class ChatController : public QObject {
@@ -81,6 +83,9 @@ class ChatController : public QObject {
   Q_INVOKABLE void dismissError();
   // The conversation left the list (deleted): close it if it is open.
   void conversationRemoved(qint64 id);
+  // Models on remote endpoints ("remote:<endpoint>:<model>" model paths) reply
+  // through this worker; its signals are handled as the EngineWorker's.
+  void setRemote(RemoteWorker* worker, const RemoteEndpoints* endpoints);
 
   // The prompt for a branch ending at the given messages, as the model sees it:
   // system prompt, the few-shot preset's examples, the branch, the draft.
@@ -99,6 +104,10 @@ class ChatController : public QObject {
 
  private:
   bool generate_reply(qint64 parent_id);
+  bool generate_remote_reply(qint64 parent_id);
+  // The conversation as chat messages: system prompt, few-shot examples, the branch, the draft.
+  std::vector<ChatMessage> chat_messages(const std::vector<storage::Message>& path, const QString& draft,
+                                         const std::string& default_system) const;
   void reload();
   void show_error(const QString& message);
   void on_reply_started(quint64 request, qint64 conversation, qint64 message);
@@ -115,6 +124,8 @@ class ChatController : public QObject {
   storage::MessageStore store_;
   mutable storage::PresetStore presets_;  // read while rendering a prompt
   EngineWorker* worker_;
+  RemoteWorker* remote_ = nullptr;
+  const RemoteEndpoints* endpoints_ = nullptr;
   ModelController* model_;
   TokenCounter* counter_;
   MessageListModel messages_model_;

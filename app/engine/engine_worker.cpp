@@ -97,7 +97,10 @@ bool EngineWorker::read_with_progress(const QString& path, quint64 serial) {
 
 void EngineWorker::loadModel(const QString& path, int threads, quint64 serial) {
   sessions_.clear();
-  model_.reset();  // release the old model's memory before mapping a new one
+  {
+    std::lock_guard<std::mutex> lock(model_mutex_);
+    model_.reset();  // release the old model's memory before mapping a new one
+  }
   model_path_.clear();
   emit loadProgress(0.0, tr("Opening %1").arg(QFileInfo(path).fileName()));
   if (!QFileInfo::exists(path)) {
@@ -122,7 +125,10 @@ void EngineWorker::loadModel(const QString& path, int threads, quint64 serial) {
     emit modelLoadCancelled(path);
     return;
   }
-  model_ = std::move(model);
+  {
+    std::lock_guard<std::mutex> lock(model_mutex_);
+    model_ = std::move(model);
+  }
   model_path_ = path;
   const ModelConfig& config = model_->config();
   const QString name = config.name.empty() ? QFileInfo(path).fileName() : qstr(config.name);
@@ -131,13 +137,21 @@ void EngineWorker::loadModel(const QString& path, int threads, quint64 serial) {
   emit modelLoaded(path, name, qstr(guess_chat_template(config)), context);
 }
 
+std::shared_ptr<LoadedModel> EngineWorker::loadedModel() const {
+  std::lock_guard<std::mutex> lock(model_mutex_);
+  return model_;
+}
+
 void EngineWorker::forgetConversation(qint64 conversation_id) {
   sessions_.erase(conversation_id);
 }
 
 void EngineWorker::shutdown() {
   sessions_.clear();
-  model_.reset();
+  {
+    std::lock_guard<std::mutex> lock(model_mutex_);
+    model_.reset();
+  }
   messages_.reset();
   db_.reset();
 }

@@ -63,6 +63,10 @@ class EngineWorker : public QObject {
   // queued); the engine is left with no model.
   void cancelLoad(quint64 up_to_serial);
 
+  // Thread-safe. The model loaded now, or null: the in-app API server
+  // (ServerController) serves the same LoadedModel with a Session of its own.
+  std::shared_ptr<LoadedModel> loadedModel() const;
+
  public slots:
   // Loads a .gguf file or a Hugging Face folder; reports loadProgress, then
   // modelLoaded or modelLoadFailed (or modelLoadCancelled). Any previous
@@ -109,6 +113,7 @@ class EngineWorker : public QObject {
   std::optional<storage::MessageStore> messages_;
 
   std::shared_ptr<LoadedModel> model_;
+  mutable std::mutex model_mutex_;  // guards model_ changes against loadedModel() on other threads
   QString model_path_;
   struct CachedSession {
     std::unique_ptr<Session> session;

@@ -13,6 +13,9 @@
 #include "controllers/text_files.h"
 #include "engine/engine_thread.h"
 #include "engine/token_counter.h"
+#include "remote/remote_endpoints.h"
+#include "remote/remote_thread.h"
+#include "remote/server_controller.h"
 #include "neox/storage/settings_store.h"
 
 namespace neox::app {
@@ -34,6 +37,10 @@ StudioServices::StudioServices(const QString& db_path, int threads, int token_de
   code_blocks_ = std::make_unique<CodeBlockListModel>(chat_->messages());
   text_files_ = std::make_unique<TextFiles>();
   code_completion_ = std::make_unique<CodeCompletion>(engine_thread_->worker(), chat_.get());
+  remote_thread_ = std::make_unique<RemoteThread>(db_path);
+  remote_endpoints_ = std::make_unique<RemoteEndpoints>(*db_);
+  chat_->setRemote(remote_thread_->worker(), remote_endpoints_.get());
+  server_ = std::make_unique<ServerController>(*db_, engine_thread_->worker(), models_.get());
 
   QObject::connect(chat_.get(), &ChatController::conversationsChanged, conversations_.get(),
                    &ConversationListModel::refresh);
@@ -58,11 +65,14 @@ StudioServices::~StudioServices() {
     conversations_->commitRemoval();
   } catch (const std::exception&) {
   }
+  server_.reset();  // stops serving before the model and the engine go
   code_completion_.reset();
   code_blocks_.reset();
   search_.reset();
   conversations_.reset();
   chat_.reset();
+  remote_endpoints_.reset();
+  remote_thread_.reset();  // stops a remote reply, joins its thread
   models_.reset();
   counter_.reset();
   engine_thread_.reset();  // stops generation, joins the worker thread
@@ -72,6 +82,8 @@ void StudioServices::loadStartupModel(const QString& path) {
   QString model = path;
   if (model.isEmpty()) model = to_qstring(storage::SettingsStore(*db_).get_or(kLastModelKey, ""));
   if (!model.isEmpty()) models_->load(QFileInfo(model).absoluteFilePath());
+  server_->restore();             // serves again if it was on (once the model is loaded)
+  remote_endpoints_->refreshAll();  // their model lists, off the UI thread
   chat_->newConversation();
 }
 
@@ -83,6 +95,8 @@ void StudioServices::expose(QQmlContext& context) {
   context.setContextProperty(QStringLiteral("codeBlocks"), code_blocks_.get());
   context.setContextProperty(QStringLiteral("textFiles"), text_files_.get());
   context.setContextProperty(QStringLiteral("codeCompletion"), code_completion_.get());
+  context.setContextProperty(QStringLiteral("apiServer"), server_.get());
+  context.setContextProperty(QStringLiteral("remoteEndpoints"), remote_endpoints_.get());
   context.setContextProperty(QStringLiteral("storageNotice"), to_qstring(db_->report().message()));
 }
 

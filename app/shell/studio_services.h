@@ -21,7 +21,10 @@ class CodeBlockListModel;
 class ConversationListModel;
 class EngineThread;
 class ModelController;
+class RemoteEndpoints;
+class RemoteThread;
 class SearchResultModel;
+class ServerController;
 class TextFiles;
 class TokenCounter;
 
@@ -42,11 +45,14 @@ class StudioServices {
   ChatController* chat() const { return chat_.get(); }
   ConversationListModel* conversations() const { return conversations_.get(); }
   ModelController* models() const { return models_.get(); }
+  ServerController* apiServer() const { return server_.get(); }
+  RemoteEndpoints* remoteEndpoints() const { return remote_endpoints_.get(); }
 
  private:
   std::optional<storage::Database> db_;
   std::unique_ptr<EngineThread> engine_thread_;
   std::unique_ptr<TokenCounter> counter_;
+  std::unique_ptr<RemoteThread> remote_thread_;  // remote replies (the chat uses its worker)
   // Declared after the database and the engine: destroyed before them.
   std::unique_ptr<ModelController> models_;
   std::unique_ptr<ChatController> chat_;
@@ -55,6 +61,8 @@ class StudioServices {
   std::unique_ptr<CodeBlockListModel> code_blocks_;
   std::unique_ptr<TextFiles> text_files_;
   std::unique_ptr<CodeCompletion> code_completion_;
+  std::unique_ptr<RemoteEndpoints> remote_endpoints_;
+  std::unique_ptr<ServerController> server_;  // the settings page's local API server
 };
 
 }  // namespace neox::app

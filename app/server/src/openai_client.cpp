@@ -134,7 +134,7 @@ RemoteChatReply OpenAiClient::chat(const RemoteChatRequest& request,
   req.set_header("Accept", "text/event-stream");
   req.response_handler = [&](const httplib::Response& response) {
     status = response.status;
-    return true;
+    return !impl_->cancelled.load();
   };
   req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
     if (impl_->cancelled.load()) return false;
@@ -156,7 +156,17 @@ RemoteChatReply OpenAiClient::chat(const RemoteChatRequest& request,
     return !done;
   };
 
-  impl_->cancelled.store(false);
+  // A cancel() that came before this chat() (or before its connection was
+  // registered below) still ends it; the flag clears when chat() returns, so
+  // the client can be used again.
+  struct ClearCancel {
+    std::atomic<bool>& flag;
+    ~ClearCancel() { flag.store(false); }
+  } clear_cancel{impl_->cancelled};
+  if (impl_->cancelled.load()) {
+    reply.finish_reason = "cancelled";
+    return reply;
+  }
   auto client = impl_->connect();
   {
     std::lock_guard<std::mutex> lock(impl_->active_mutex);

@@ -6,7 +6,8 @@
 // server that notices disconnects.
 //
 // Threading: one chat() or list_models() at a time per client; cancel() from
-// any thread.
+// any thread. cancel() ends the chat() in flight, or the next one to start if
+// none is (so a Stop that races the start of a request is not lost).
 #pragma once
 
 #include <chrono>
