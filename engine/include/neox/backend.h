@@ -146,6 +146,9 @@ struct VulkanBackendOptions {
   // Enables VK_LAYER_KHRONOS_validation and a debug messenger; every message
   // is counted (validation_messages()) and printed to stderr. For tests.
   bool validation = false;
+  // Largest buffer to create; 0: the device's maxStorageBufferRange (capped
+  // at 1 GiB). Tests set it small to exercise weights split over buffers.
+  uint64_t max_buffer_bytes = 0;
 };
 // Throws neox::Error (no Vulkan loader / device, device lost, ...). Only
 // defined when the engine is built with Vulkan (NEOX_HAVE_VULKAN).
