@@ -8,6 +8,17 @@
 
 #include "neox/error.h"
 
+#ifdef NEOX_HAVE_VULKAN
+#include "backend/vulkan/vk_devices.h"
+#endif
+// The CUDA backend is a module loaded at run time (runtime/cuda_module.*,
+// issue 8); its device listing joins here when that file is in the tree.
+#if __has_include("runtime/cuda_module.h")
+#include "runtime/cuda_module.h"
+#define NEOX_HAVE_CUDA_MODULE 1
+#endif
+#include "runtime/cuda_module.h"
+
 namespace neox {
 
 std::string backend_kind_name(BackendKind kind) {
@@ -79,9 +90,9 @@ ComputeDevice cpu_device() {
 }  // namespace
 
 std::vector<ComputeDevice> list_devices(std::vector<std::string>* unavailable) {
-  (void)unavailable;
   std::vector<ComputeDevice> devices;
   // GPU backends (Vulkan, CUDA) append theirs here, before the CPU.
+  append_cuda_devices(devices, unavailable);  // loads the CUDA module on first use
   devices.push_back(cpu_device());
   return devices;
 }
