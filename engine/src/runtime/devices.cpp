@@ -8,9 +8,6 @@
 
 #include "neox/error.h"
 
-#ifdef NEOX_HAVE_VULKAN
-#include "backend/vulkan/vk_devices.h"
-#endif
 // The CUDA backend is a module loaded at run time (runtime/cuda_module.*,
 // issue 8); its device listing joins here when that file is in the tree.
 #if __has_include("runtime/cuda_module.h")
