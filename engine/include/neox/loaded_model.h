@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "neox/backend.h"
 #include "neox/devices.h"
@@ -28,11 +29,30 @@ struct LoadOptions {
   int gpu_layers = -1;    // layers on the GPU (the first N, the rest on the CPU); -1: all
 };
 
+// What LoadedModel::open() chose, for the CLI, the app's banner and logs.
+struct BackendReport {
+  BackendKind kind = BackendKind::kCpu;  // the backend running the layers on the GPU (kCpu: none)
+  std::string backend;                   // Backend::name() of what runs the model
+  std::string device;                    // the device ("AMD Radeon RX 7900 XTX", the CPU brand)
+  int64_t gpu_layers = 0;                // layers on the GPU backend (the first ones)
+  int64_t n_layer = 0;
+  // Why a GPU backend asked for (or chosen by Auto) is not used, or runs
+  // fewer layers than asked; empty when everything went as asked.
+  std::string fallback;
+  // One line for people: "vulkan: NVIDIA ... (24/24 layers)", "cpu (avx2, 8 threads)".
+  std::string summary() const;
+};
+
 class LoadedModel {
  public:
   // Opens a .gguf file (tokenizer from its tokenizer.ggml.* metadata) or a
   // Hugging Face folder / a file inside one (tokenizer from tokenizer.json
-  // beside config.json), on a new CPU backend. Throws neox::Error.
+  // beside config.json), on the backend `options` resolve to (neox/devices.h):
+  // Auto takes CUDA, then a Vulkan GPU (discrete first; never a CPU-type
+  // Vulkan device such as lavapipe), else the CPU. A GPU backend that fails
+  // (no device, out of memory, driver error) falls back to the CPU; the
+  // reason is in backend_report().fallback. Throws neox::Error for the model's
+  // own problems (missing file, bad tensors).
   static std::shared_ptr<LoadedModel> open(const std::string& path, const LoadOptions& options = {});
   // The same on a backend the caller made.
   static std::shared_ptr<LoadedModel> open(const std::string& path, std::shared_ptr<Backend> backend);
@@ -42,6 +62,8 @@ class LoadedModel {
   const ModelConfig& config() const { return model_->config(); }
   Model& model() { return *model_; }
   Backend& backend() { return *backend_; }
+  const BackendReport& backend_report() const { return report_; }
+  void set_backend_report(BackendReport report) { report_ = std::move(report); }
   const Tokenizer& tokenizer() const { return tokenizer_; }
   // End-of-text token: the model's configuration first, then the tokenizer's.
   std::optional<int32_t> eos_id() const;
@@ -51,6 +73,7 @@ class LoadedModel {
   std::shared_ptr<Backend> backend_;  // outlives model_ (declared first, destroyed last)
   std::unique_ptr<Model> model_;
   Tokenizer tokenizer_;
+  BackendReport report_;
   std::mutex run_mutex_;
 };
 

@@ -8,13 +8,10 @@
 
 #include "neox/error.h"
 
-// The CUDA backend is a module loaded at run time (runtime/cuda_module.*,
-// issue 8); its device listing joins here when that file is in the tree.
-#if __has_include("runtime/cuda_module.h")
 #include "runtime/cuda_module.h"
-#define NEOX_HAVE_CUDA_MODULE 1
+#ifdef NEOX_HAVE_VULKAN
+#include "backend/vulkan/vk_devices.h"
 #endif
-#include "runtime/cuda_module.h"
 
 namespace neox {
 
@@ -88,8 +85,19 @@ ComputeDevice cpu_device() {
 
 std::vector<ComputeDevice> list_devices(std::vector<std::string>* unavailable) {
   std::vector<ComputeDevice> devices;
-  // GPU backends (Vulkan, CUDA) append theirs here, before the CPU.
+  // GPU backends (CUDA, Vulkan) first, the CPU last.
   append_cuda_devices(devices, unavailable);  // loads the CUDA module on first use
+#ifdef NEOX_HAVE_VULKAN
+  try {
+    std::vector<ComputeDevice> vk = vk::list_vulkan_devices();
+    if (vk.empty() && unavailable) unavailable->push_back("vulkan: no Vulkan device");
+    devices.insert(devices.end(), vk.begin(), vk.end());
+  } catch (const std::exception& e) {
+    if (unavailable) unavailable->push_back(e.what());
+  }
+#else
+  if (unavailable) unavailable->push_back("vulkan: not built into this engine");
+#endif
   devices.push_back(cpu_device());
   return devices;
 }

@@ -2,6 +2,7 @@
 // vkGetPhysicalDeviceProperties2); compute shaders need VK_KHR_push_descriptor
 // (AMD, Intel, NVIDIA, MoltenVK and Mesa's lavapipe all have it).
 #include "backend/vulkan/vk_context.h"
+#include "backend/vulkan/vk_devices.h"
 
 #include <cstdio>
 #include <cstring>

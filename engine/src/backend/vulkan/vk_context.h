@@ -66,8 +66,4 @@ class Context {
   std::string last_;  // written by the callback (one thread uses a backend)
 };
 
-// Every Vulkan physical device as a ComputeDevice (backend kVulkan, index in
-// enumeration order). Throws neox::Error when there is no loader/driver.
-std::vector<ComputeDevice> list_vulkan_devices();
-
 }  // namespace neox::vk
