@@ -55,8 +55,11 @@ void ModelController::load(const QString& path_or_url) {
   set_status(Status::Loading);
   emit progressChanged();
   const quint64 serial = ++load_serial_;
-  QMetaObject::invokeMethod(
-      worker_, [w = worker_, path, threads = threads_, serial] { w->loadModel(path, threads, serial); });
+  ModelLoadOptions options;
+  if (options_provider_) options = options_provider_(path);
+  if (threads_ > 0) options.engine.n_threads = threads_;  // --threads wins
+  QMetaObject::invokeMethod(worker_,
+                            [w = worker_, path, options, serial] { w->loadModel(path, options, serial); });
 }
 
 void ModelController::cancelLoad() {

@@ -5,6 +5,9 @@
 
 #include <QObject>
 #include <QString>
+#include <functional>
+
+#include "engine/engine_worker.h"
 
 namespace neox::app {
 
@@ -44,6 +47,10 @@ class ModelController : public QObject {
   Q_INVOKABLE void cancelLoad();
   Q_INVOKABLE void dismissError();
   void setThreads(int threads) { threads_ = threads; }
+  // What each load uses (the Settings page and the model's own defaults);
+  // without one, all CPU threads or setThreads().
+  using LoadOptionsProvider = std::function<ModelLoadOptions(const QString& path)>;
+  void setLoadOptionsProvider(LoadOptionsProvider provider) { options_provider_ = std::move(provider); }
 
  signals:
   void statusChanged();
@@ -61,6 +68,7 @@ class ModelController : public QObject {
   QString path_, name_, chat_template_, error_;
   qint64 context_length_ = 0;
   int threads_ = 0;
+  LoadOptionsProvider options_provider_;
   quint64 load_serial_ = 0;  // loads started; cancel abandons all up to the latest
 };
 

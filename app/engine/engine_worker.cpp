@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/completion_prompt.h"
+#include "manager/fit_check.h"
 #include "neox/chat_template.h"
 #include "neox/error.h"
 #include "neox/storage/reply_stream.h"
@@ -96,7 +97,14 @@ bool EngineWorker::read_with_progress(const QString& path, quint64 serial) {
 }
 
 void EngineWorker::loadModel(const QString& path, int threads, quint64 serial) {
+  ModelLoadOptions options;
+  options.engine.n_threads = threads;
+  loadModel(path, options, serial);
+}
+
+void EngineWorker::loadModel(const QString& path, const ModelLoadOptions& load, quint64 serial) {
   sessions_.clear();
+  fit_check_.reset();
   {
     std::lock_guard<std::mutex> lock(model_mutex_);
     model_.reset();  // release the old model's memory before mapping a new one
@@ -114,9 +122,15 @@ void EngineWorker::loadModel(const QString& path, int threads, quint64 serial) {
   emit loadProgress(0.95, tr("Preparing the model"));
   std::shared_ptr<LoadedModel> model;
   try {
-    LoadOptions options;
-    options.n_threads = threads;
-    model = LoadedModel::open(path.toStdString(), options);
+    if (load.check_fit && FitCheck::runs_on_cpu(load.engine)) {
+      CpuBackendOptions cpu;
+      cpu.n_threads = load.engine.n_threads;
+      auto measuring = std::make_shared<models::MeasuringBackend>(make_cpu_backend(cpu));
+      model = LoadedModel::open(path.toStdString(), measuring);
+      fit_check_ = std::make_unique<FitCheck>(measuring, path, load.fit_log);
+    } else {
+      model = LoadedModel::open(path.toStdString(), load.engine);
+    }
   } catch (const std::exception& error) {
     emit modelLoadFailed(path, qstr(error.what()));
     return;
@@ -132,7 +146,8 @@ void EngineWorker::loadModel(const QString& path, int threads, quint64 serial) {
   model_path_ = path;
   const ModelConfig& config = model_->config();
   const QString name = config.name.empty() ? QFileInfo(path).fileName() : qstr(config.name);
-  const qint64 context = config.n_ctx_train > 0 ? std::min<qint64>(config.n_ctx_train, 2048) : 2048;
+  const qint64 wanted = load.context_length > 0 ? load.context_length : 2048;
+  const qint64 context = config.n_ctx_train > 0 ? std::min<qint64>(config.n_ctx_train, wanted) : wanted;
   emit loadProgress(1.0, tr("Ready"));
   emit modelLoaded(path, name, qstr(guess_chat_template(config)), context);
 }
@@ -171,7 +186,9 @@ Session& EngineWorker::session_for(qint64 conversation_id, qint64 context_length
     }
     SessionOptions options;
     options.n_ctx = context_length;
+    if (fit_check_) fit_check_->before_session();
     CachedSession cached{std::make_unique<Session>(model_, options), context_length, 0};
+    if (fit_check_) fit_check_->after_session(cached.session->n_ctx());
     it = sessions_.emplace(conversation_id, std::move(cached)).first;
   }
   it->second.last_used = ++use_counter_;
@@ -277,7 +294,9 @@ void EngineWorker::generate(const GenerationRequest& request) {
   storage::MessageStatus status = storage::MessageStatus::kComplete;
   QString error;
   try {
+    if (fit_check_) fit_check_->before_run();
     const GenerationResult result = session->generate(request.prompt, options);
+    if (fit_check_ && fit_check_->after_run()) fit_check_.reset();
     stats.prompt_tokens = result.timings.prompt_tokens;
     stats.completion_tokens = result.timings.generated_tokens;
     stats.time_to_first_token_ms = result.timings.time_to_first_token_ms;

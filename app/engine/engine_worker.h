@@ -36,6 +36,18 @@
 
 namespace neox::app {
 
+class FitCheck;
+
+// What a load uses: the Settings page's choices merged with the model's own defaults.
+struct ModelLoadOptions {
+  neox::LoadOptions engine;   // backend, device, GPU layers, CPU threads
+  qint64 context_length = 0;  // default context (tokens), capped by the trained one; 0: 2048
+  // CPU loads: open on a MeasuringBackend and log the fit estimate against
+  // what the first session and prompt allocated (manager/fit_check.h).
+  bool check_fit = false;
+  QString fit_log;  // JSON lines file for those checks; "" logs the line only
+};
+
 class EngineWorker : public QObject {
   Q_OBJECT
 
@@ -72,6 +84,7 @@ class EngineWorker : public QObject {
   // modelLoaded or modelLoadFailed (or modelLoadCancelled). Any previous
   // model is released first.
   void loadModel(const QString& path, int threads, quint64 serial);
+  void loadModel(const QString& path, const neox::app::ModelLoadOptions& options, quint64 serial);
   void generate(const neox::app::GenerationRequest& request);
   // Continues the code at the cursor (fill-in-the-middle when the model's
   // tokenizer has FIM tokens); reports completionStarted, completionGrew
@@ -115,6 +128,7 @@ class EngineWorker : public QObject {
   std::shared_ptr<LoadedModel> model_;
   mutable std::mutex model_mutex_;  // guards model_ changes against loadedModel() on other threads
   QString model_path_;
+  std::unique_ptr<FitCheck> fit_check_;  // until the first prompt of a measured load ran
   struct CachedSession {
     std::unique_ptr<Session> session;
     qint64 context_length = 0;

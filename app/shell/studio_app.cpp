@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QQmlContext>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "controllers/chat_controller.h"
 #include "controllers/model_controller.h"
 #include "controllers/qt_text.h"
+#include "manager/app_settings.h"
 #include "shell/studio_services.h"
 #include "text/code_highlighter.h"
 #include "text/markdown_html.h"
@@ -97,6 +99,8 @@ storage::Database& StudioApp::database() {
 
 QString StudioApp::databasePath() const {
   QString dir = options_.data_dir;
+  // A data folder chosen on the Settings page holds from the next start.
+  if (dir.isEmpty()) dir = QSettings().value(QLatin1String(AppSettings::kDataDirKey)).toString();
   if (dir.isEmpty()) dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
   return QDir(dir).filePath(QStringLiteral("conversations.db"));
 }

@@ -57,6 +57,7 @@ class StudioApp : public QObject {
   ChatController* chat() const;
   ConversationListModel* conversations() const;
   ModelController* models() const;
+  StudioServices* services() const { return services_.get(); }
   storage::Database& database();
   QString databasePath() const;
 

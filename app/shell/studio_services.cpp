@@ -1,5 +1,6 @@
 #include "shell/studio_services.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QQmlContext>
 
@@ -13,6 +14,12 @@
 #include "controllers/text_files.h"
 #include "engine/engine_thread.h"
 #include "engine/token_counter.h"
+#include "manager/app_settings.h"
+#include "manager/downloads_controller.h"
+#include "manager/first_run.h"
+#include "manager/memory_probe.h"
+#include "manager/models_controller.h"
+#include "neox/models/catalog.h"
 #include "remote/remote_endpoints.h"
 #include "remote/remote_thread.h"
 #include "remote/server_controller.h"
@@ -37,6 +44,17 @@ StudioServices::StudioServices(const QString& db_path, int threads, int token_de
   code_blocks_ = std::make_unique<CodeBlockListModel>(chat_->messages());
   text_files_ = std::make_unique<TextFiles>();
   code_completion_ = std::make_unique<CodeCompletion>(engine_thread_->worker(), chat_.get());
+
+  // The model manager: settings, the models on disk, the catalog and downloads, the first run.
+  settings_ = std::make_unique<AppSettings>(*db_, QFileInfo(db_path).absolutePath());
+  auto probe = make_memory_probe();
+  model_library_ = std::make_unique<ModelsController>(*settings_, *db_, models_.get(), probe);
+  const auto catalog = neox::models::Catalog::default_path(to_std(QCoreApplication::applicationDirPath()));
+  downloads_ = std::make_unique<DownloadsController>(*settings_, *db_, probe, to_qstring(catalog.string()));
+  first_run_ = std::make_unique<FirstRun>(*settings_, *downloads_, probe);
+  models_->setLoadOptionsProvider([this](const QString& path) { return model_library_->load_options(path); });
+  QObject::connect(downloads_.get(), &DownloadsController::modelArrived, model_library_.get(),
+                   &ModelsController::refresh);
   remote_thread_ = std::make_unique<RemoteThread>(db_path);
   remote_endpoints_ = std::make_unique<RemoteEndpoints>(*db_);
   chat_->setRemote(remote_thread_->worker(), remote_endpoints_.get());
@@ -66,6 +84,9 @@ StudioServices::~StudioServices() {
   } catch (const std::exception&) {
   }
   server_.reset();  // stops serving before the model and the engine go
+  first_run_.reset();
+  downloads_.reset();
+  model_library_.reset();
   code_completion_.reset();
   code_blocks_.reset();
   search_.reset();
@@ -74,14 +95,18 @@ StudioServices::~StudioServices() {
   remote_endpoints_.reset();
   remote_thread_.reset();  // stops a remote reply, joins its thread
   models_.reset();
+  settings_.reset();
   counter_.reset();
   engine_thread_.reset();  // stops generation, joins the worker thread
 }
 
 void StudioServices::loadStartupModel(const QString& path) {
   QString model = path;
+  if (model.isEmpty()) model = settings_->defaultModel();  // "Set as default" on the Models page
   if (model.isEmpty()) model = to_qstring(storage::SettingsStore(*db_).get_or(kLastModelKey, ""));
   if (!model.isEmpty()) models_->load(QFileInfo(model).absoluteFilePath());
+  first_run_->offer(!model.isEmpty());
+  model_library_->refresh();
   server_->restore();             // serves again if it was on (once the model is loaded)
   remote_endpoints_->refreshAll();  // their model lists, off the UI thread
   chat_->newConversation();
@@ -97,6 +122,10 @@ void StudioServices::expose(QQmlContext& context) {
   context.setContextProperty(QStringLiteral("codeCompletion"), code_completion_.get());
   context.setContextProperty(QStringLiteral("apiServer"), server_.get());
   context.setContextProperty(QStringLiteral("remoteEndpoints"), remote_endpoints_.get());
+  context.setContextProperty(QStringLiteral("appSettings"), settings_.get());
+  context.setContextProperty(QStringLiteral("modelLibrary"), model_library_.get());
+  context.setContextProperty(QStringLiteral("downloads"), downloads_.get());
+  context.setContextProperty(QStringLiteral("firstRun"), first_run_.get());
   context.setContextProperty(QStringLiteral("storageNotice"), to_qstring(db_->report().message()));
 }
 

@@ -85,13 +85,13 @@ SettingsSection {
                         elide: Text.ElideRight
                     }
                     Text {
+                        visible: modelData.backend !== "cpu"
                         text: modelData.type
                         color: Theme.textMuted
                         font.pixelSize: Theme.smallSize
                     }
                     Text {
                         objectName: "deviceMemory"
-                        Layout.preferredWidth: 150
                         horizontalAlignment: Text.AlignRight
                         text: modelData.memory > 0
                               ? (modelData.free > 0 ? qsTr("%1 free of %2").arg(appSettings.formatBytes(modelData.free))

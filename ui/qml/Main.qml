@@ -24,6 +24,9 @@ ApplicationWindow {
 
     property alias codePaneOpen: codePane.visible
     property alias settingsOpen: settingsDrawer.opened
+    // "chat", "models" or "settings": the Models and Settings pages cover the chat.
+    property string page: "chat"
+    function showPage(name) { window.page = window.page === name ? "chat" : name }
 
     function focusInput() { chatPane.focusInput() }
     function openInCodePane(code, language) {
@@ -62,6 +65,14 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+K"; onActivated: codePane.visible = !codePane.visible }
     Shortcut { sequence: "Ctrl+,"; onActivated: settingsDrawer.opened ? settingsDrawer.close() : settingsDrawer.open() }
     Shortcut { sequence: "Ctrl+Shift+L"; onActivated: window.toggleTheme() }
+    Shortcut { sequence: "Ctrl+M"; onActivated: window.showPage("models") }
+    Shortcut { sequences: ["Ctrl+Shift+,", "Ctrl+Shift+<"]; onActivated: window.showPage("settings") }
+    Shortcut {
+        sequence: "Esc"
+        enabled: window.page !== "chat" && !chat.generating && models.status !== ModelController.Loading
+        onActivated: window.page = "chat"
+    }
+    Binding { target: Theme; property: "fontSize"; value: appSettings.fontSize }
     Shortcut {
         sequence: "Esc"
         enabled: chat.generating || models.status === ModelController.Loading
@@ -114,7 +125,25 @@ ApplicationWindow {
     SettingsDrawer {
         id: settingsDrawer
         height: window.height
-        onChooseModel: chatPane.chooseModel()
+        onChooseModel: window.page = "models"
+    }
+
+    ModelsPage {
+        anchors.fill: parent
+        visible: window.page === "models"
+        onClosed: window.page = "chat"
+        onOpenSettings: window.page = "settings"
+    }
+    SettingsPage {
+        anchors.fill: parent
+        visible: window.page === "settings"
+        onClosed: window.page = "chat"
+        onOpenModels: window.page = "models"
+    }
+    WelcomePage {
+        anchors.fill: parent
+        visible: firstRun.active
+        onChooseExisting: window.page = "models"
     }
 
     UndoToast {

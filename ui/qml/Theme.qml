@@ -40,10 +40,11 @@ QtObject {
     // Type.
     readonly property string fontFamily: "DejaVu Sans"
     readonly property string monoFamily: "DejaVu Sans Mono"
-    readonly property int fontSize: 14
-    readonly property int smallSize: 12
-    readonly property int titleSize: 15
-    readonly property int monoSize: 13
+    // The text size chosen on the Settings page (AppSettings.fontSize); the others follow it.
+    property int fontSize: 14
+    readonly property int smallSize: fontSize - 2
+    readonly property int titleSize: fontSize + 1
+    readonly property int monoSize: fontSize - 1
 
     // Shape and rhythm.
     readonly property int radius: 8

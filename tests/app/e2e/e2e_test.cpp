@@ -2,9 +2,12 @@
 // press Enter, watch the reply stream in, check it is in the database, stop a
 // second reply midway with Esc, edit the first message (a branch appears),
 // switch theme, open the code pane, and see a corrupt model's error in the
-// window while the app keeps running. Screenshots (light, dark, code pane,
+// window while the app keeps running. Then the model manager: the Models page
+// over fixture stores, the catalog, a download in progress from a loopback
+// server, the Settings page, the welcome screen, and the logged fit check. Screenshots (light, dark, code pane,
 // model error) are saved as PNG and checked for blank or error screens.
 #include <QDir>
+#include <QFont>
 #include <QImage>
 #include <QQuickItem>
 #include <QQuickStyle>
@@ -21,9 +24,16 @@
 #include "controllers/conversation_list_model.h"
 #include "controllers/model_controller.h"
 #include "controllers/qt_text.h"
+#include "loopback_http_server.h"
+#include "manager/app_settings.h"
+#include "manager/downloads_controller.h"
+#include "manager/first_run.h"
+#include "manager/fit_check.h"
+#include "manager/models_controller.h"
 #include "neox/storage/conversation_store.h"
 #include "neox/storage/message_store.h"
 #include "shell/studio_app.h"
+#include "shell/studio_services.h"
 
 Q_IMPORT_QML_PLUGIN(NeoxStudioPlugin)
 
@@ -363,6 +373,116 @@ class EndToEndTest : public QObject {
     QTRY_COMPARE(chat()->messages()->rowCount(), 0);
     type_message(QStringLiteral("Still there?"));
     QCOMPARE(reply_to([&] { QTest::keyClick(window_, Qt::Key_Return); }), QStringLiteral("complete"));
+  }
+  // The Models page (Ctrl+M) over fixture stores laid out like each other
+  // app's: every source, the fit at the chosen context, unsupported models
+  // listed with the reason; then the catalog tab.
+  void modelsPageListsEveryStore() {
+    StudioServices* services = app_->services();
+    const QString stores = QStringLiteral(NEOX_SOURCE_DIR "/tests/fixtures/models_stores/");
+    neox::models::ScanRoots roots;
+    roots.huggingface_hubs = {to_std(stores + QStringLiteral("huggingface/hub"))};
+    roots.lm_studio = {to_std(stores + QStringLiteral("lmstudio/models"))};
+    roots.ollama = {to_std(stores + QStringLiteral("ollama/models"))};
+    roots.gpt4all = {to_std(stores + QStringLiteral("gpt4all"))};
+    services->modelLibrary()->set_store_roots(roots);
+    services->settings()->addModelsFolder(stores + QStringLiteral("unsupported"));
+    QVERIFY(wait_until([&] { return !services->modelLibrary()->scanning() && services->modelLibrary()->count() > 8; }));
+    QTest::keyClick(window_, Qt::Key_M, Qt::ControlModifier);
+    QTRY_VERIFY(one(QStringLiteral("modelsPage")) != nullptr);
+    QTRY_VERIFY(visible_items(window_, QStringLiteral("modelRow")).size() >= 5);
+    QVERIFY(!visible_items(window_, QStringLiteral("fitSummary")).isEmpty());
+    QStringList sources;
+    for (QQuickItem* badge : visible_items(window_, QStringLiteral("sourceBadge")))
+      sources << badge->property("text").toString();
+    QVERIFY2(sources.contains(QStringLiteral("Hugging Face cache")), qPrintable(sources.join(',')));
+    QTest::mouseMove(window_, QPoint(5, 5));
+    screenshot(QStringLiteral("models-light.png"));
+    QTest::keyClick(window_, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(window_->color().lightness() < 60);
+    screenshot(QStringLiteral("models-dark.png"));
+    // Scrolled to the end: the models the engine cannot run, each with why.
+    QQuickItem* list = one(QStringLiteral("modelList"));
+    QVERIFY(list);
+    QMetaObject::invokeMethod(list, "positionViewAtEnd");
+    QTRY_VERIFY(!visible_items(window_, QStringLiteral("unsupportedReason")).isEmpty());
+    screenshot(QStringLiteral("models-unsupported-dark.png"));
+    QTest::keyClick(window_, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(window_->color().lightness() > 200);
+    click(one(QStringLiteral("catalogTab")));
+    QTRY_VERIFY(visible_items(window_, QStringLiteral("catalogRow")).size() >= 3);
+    screenshot(QStringLiteral("catalog.png"));
+  }
+
+  // A download in progress against a loopback server sending a slow file:
+  // progress, speed and time left on screen; pause keeps the bytes, cancel removes them.
+  void aDownloadInProgress() {
+    neox::models::testing_support::LoopbackHttpServer server;
+    auto& slow = server.resource("/pythia-70m-demo.Q8_0.gguf");
+    slow.body = QByteArray(3000000, 'n');
+    slow.trickle_bytes = 6000;
+    slow.trickle_ms = 20;
+    DownloadsController* downloads = app_->services()->downloads();
+    QCOMPARE(downloads->downloadUrl(server.url(QStringLiteral("/pythia-70m-demo.Q8_0.gguf"))), QString());
+    click(one(QStringLiteral("downloadsTab")));
+    QVERIFY(wait_until([&] {
+      QQuickItem* eta = one(QStringLiteral("downloadEta"));
+      QQuickItem* fill = one(QStringLiteral("progressFill"));
+      return eta && fill && fill->width() > fill->parentItem()->width() / 4;
+    }));
+    QVERIFY(one(QStringLiteral("downloadSpeed")) != nullptr);
+    QTest::mouseMove(window_, QPoint(5, 5));
+    screenshot(QStringLiteral("download-progress.png"));
+    click(one(QStringLiteral("pauseButton")));
+    QTRY_VERIFY(one(QStringLiteral("resumeButton")) != nullptr);
+    click(one(QStringLiteral("cancelButton")));
+    QTRY_VERIFY(visible_items(window_, QStringLiteral("downloadRow")).isEmpty());
+    QTest::keyClick(window_, Qt::Key_Escape);  // back to the chat
+    QTRY_VERIFY(!one(QStringLiteral("modelsPage")));
+  }
+
+  // The Settings page (Ctrl+Shift+,): devices with their memory, engine
+  // choices, appearance, folders; in both themes.
+  void settingsPage() {
+    QTest::keyClick(window_, Qt::Key_Comma, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(one(QStringLiteral("settingsPage")) != nullptr);
+    QVERIFY(!visible_items(window_, QStringLiteral("deviceMemory")).isEmpty());
+    QTest::mouseMove(window_, QPoint(5, 5));
+    screenshot(QStringLiteral("settings-light.png"));
+    QTest::keyClick(window_, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(window_->color().lightness() < 60);
+    screenshot(QStringLiteral("settings-dark.png"));
+    QTest::keyClick(window_, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(window_->color().lightness() > 200);
+    // A larger text size applies to the whole window at once.
+    AppSettings* settings = app_->services()->settings();
+    settings->setFontSize(18);
+    QTRY_COMPARE(window_->property("font").value<QFont>().pixelSize(), 18);
+    screenshot(QStringLiteral("settings-font-18.png"));
+    settings->setFontSize(14);
+    QTest::keyClick(window_, Qt::Key_Escape);
+    QTRY_VERIFY(!one(QStringLiteral("settingsPage")));
+  }
+
+  // The welcome screen of a first start: hardware, models found, a recommendation; Skip dismisses it for good.
+  void welcomeScreen() {
+    FirstRun* first = app_->services()->firstRun();
+    first->show();
+    QTRY_VERIFY(one(QStringLiteral("welcomePage")) != nullptr);
+    QVERIFY(one(QStringLiteral("welcomeRam"))->property("text").toString().contains(QStringLiteral("free of")));
+    QTest::mouseMove(window_, QPoint(5, 5));
+    screenshot(QStringLiteral("welcome.png"));
+    click(one(QStringLiteral("welcomeSkipButton")));
+    QTRY_VERIFY(!one(QStringLiteral("welcomePage")));
+    QVERIFY(app_->services()->settings()->firstRunDone());
+  }
+
+  // The first reply after the load measured what the engine allocated: the fit check is logged.
+  void theLoadLoggedItsFitCheck() {
+    if (!FitCheck::runs_on_cpu(app_->services()->settings()->load_options())) QSKIP("a GPU load is not measured");
+    QFile log(QDir(app_->services()->settings()->dataFolder()).filePath(QStringLiteral("fit_checks.jsonl")));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    QVERIFY(log.readAll().contains("\"estimate\""));
   }
 };
 

@@ -8,6 +8,7 @@
 #include <QtQuickTest>
 
 #include "app_test_support.h"
+#include "manager/models_controller.h"
 #include "shell/studio_app.h"
 #include "shell/studio_services.h"
 
@@ -23,11 +24,21 @@ class ViewsSetup : public QObject {
     neox::app::prepare_qml_engine(*engine);
     if (!services_) {
       services_ = std::make_unique<neox::app::StudioServices>(dir_.filePath(QStringLiteral("views.db")), 1);
+      // The Models page reads the fixture stores, not this machine's.
+      const QString stores = QStringLiteral(NEOX_SOURCE_DIR "/tests/fixtures/models_stores/");
+      neox::models::ScanRoots roots;
+      roots.huggingface_hubs = {(stores + QStringLiteral("huggingface/hub")).toStdString()};
+      roots.lm_studio = {(stores + QStringLiteral("lmstudio/models")).toStdString()};
+      roots.ollama = {(stores + QStringLiteral("ollama/models")).toStdString()};
+      roots.gpt4all = {(stores + QStringLiteral("gpt4all")).toStdString()};
+      services_->modelLibrary()->set_store_roots(roots);
       services_->loadStartupModel(neox::app::testing::fixture_model());
     }
     services_->expose(*engine->rootContext());
     engine->rootContext()->setContextProperty(QStringLiteral("fixtureModel"),
                                               neox::app::testing::fixture_model());
+    engine->rootContext()->setContextProperty(QStringLiteral("fixtureStores"),
+                                              QStringLiteral(NEOX_SOURCE_DIR "/tests/fixtures/models_stores"));
   }
 
   void cleanupTestCase() { services_.reset(); }

@@ -1,0 +1,83 @@
+// ModelsPage over the fixture stores: models of every source are listed
+// (those the engine cannot run with the reason), other apps' files cannot
+// be trashed, the catalog lists models with a fit per variant, and a bad
+// "Download from URL" address is refused with a message.
+import QtQuick
+import QtTest
+import NeoxStudio
+import NeoxStudio.Native
+
+Item {
+    width: 1200
+    height: 900
+
+    ModelsPage {
+        id: page
+        anchors.fill: parent
+    }
+
+    TestCase {
+        name: "ModelsPage"
+        when: windowShown
+
+        function rows() {
+            const list = findChild(page, "modelList")
+            const out = []
+            const children = list.contentItem.children
+            for (let i = 0; i < children.length; ++i)
+                if (children[i].objectName === "modelRow") out.push(children[i])
+            return out
+        }
+
+        function initTestCase() {
+            // A folder of the user's with models the engine must refuse.
+            appSettings.addModelsFolder(fixtureStores + "/unsupported")
+            modelLibrary.refresh()
+            tryVerify(() => !modelLibrary.scanning && modelLibrary.count > 5, 15000)
+        }
+        function cleanupTestCase() {
+            appSettings.removeModelsFolder(fixtureStores + "/unsupported")
+        }
+
+        function test_every_source_and_the_unsupported() {
+            const list = findChild(page, "modelList")
+            compare(list.count, modelLibrary.count)
+            const sources = {}
+            let unsupported = 0
+            verify(rows().length > 0)
+            for (let i = 0; i < modelLibrary.count; ++i) {
+                const m = modelLibrary.get(i)
+                sources[m.source] = true
+                if (!m.supported) {
+                    ++unsupported
+                    verify(m.unsupportedReason.length > 0)
+                }
+            }
+            verify(sources.huggingface && sources.lmstudio && sources.ollama && sources.gpt4all, JSON.stringify(sources))
+            verify(unsupported > 0)
+        }
+
+        function test_other_apps_files_cannot_be_trashed() {
+            for (const row of rows()) {
+                const trash = findChild(row, "trashButton")
+                compare(trash.enabled, !row.ownedByOtherApp)
+            }
+        }
+
+        function test_catalog_and_download_from_url() {
+            mouseClick(findChild(page, "catalogTab"))
+            compare(page.tab, 1)
+            const catalog = findChild(page, "catalogList")
+            verify(catalog.count >= 10)
+            mouseClick(findChild(page, "downloadsTab"))
+            compare(page.tab, 2)
+            const field = findChild(page, "downloadUrlField")
+            field.text = "not a url at all"
+            mouseClick(findChild(page, "downloadUrlButton"))
+            const view = findChild(page, "downloadsView")
+            verify(view.urlError.length > 0)
+            compare(downloads.list.count, 0)
+            page.tab = 0
+        }
+    }
+}
