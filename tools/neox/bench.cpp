@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "args.h"
+#include "backend_flags.h"
 #include "commands.h"
 #include "neox/error.h"
 #include "neox/loaded_model.h"
@@ -16,11 +17,12 @@
 namespace neox::cli {
 
 int run_bench(int argc, char** argv) {
-  ArgParser args("bench", "MODEL [--prompt-tokens N] [--gen-tokens N] [--threads N] [--json]");
+  ArgParser args("bench", "MODEL [--prompt-tokens N] [--gen-tokens N] [--threads N] [--backend B] [--gpu-layers N] [--json]");
   args.option("--prompt-tokens", "", "prompt length for prefill (default 512)")
       .option("--gen-tokens", "", "tokens to decode one by one (default 128)")
       .option("--threads", "", "CPU threads (default all)")
-      .flag("--json", "print {\"prefill_tps\": ..., \"decode_tps\": ...}");
+      .flag("--json", "print {\"prefill_tps\": ..., \"decode_tps\": ..., \"device\": ...}");
+  add_backend_flags(args);
   args.parse(argc, argv, 2);
   if (args.has("--help")) {
     std::fputs(args.help().c_str(), stdout);
@@ -31,9 +33,8 @@ int run_bench(int argc, char** argv) {
   const int64_t n_gen = args.get_int("--gen-tokens", 128);
   if (n_prompt < 1 || n_gen < 1) throw Error("neox bench: --prompt-tokens and --gen-tokens must be >= 1");
 
-  LoadOptions load;
-  load.n_threads = static_cast<int>(args.get_int("--threads", 0));
-  auto loaded = LoadedModel::open(args.positional()[0], load);
+  auto loaded = LoadedModel::open(args.positional()[0], load_options(args));
+  if (!args.has("--json")) print_backend(*loaded, stdout);
   Model& model = loaded->model();
   const ModelConfig& c = model.config();
   KvCache cache(loaded->backend(), c, n_prompt + n_gen);
@@ -57,6 +58,7 @@ int run_bench(int argc, char** argv) {
     const int32_t next = static_cast<int32_t>(std::max_element(logits.begin(), logits.begin() + vocab) - logits.begin());
     model.forward(&next, 1, n_prompt + i, cache, 1, logits.data());
   }
+  loaded->backend().synchronize();
   const auto t2 = Clock::now();
   const double prefill_s = std::chrono::duration<double>(t1 - t0).count();
   const double decode_s = std::chrono::duration<double>(t2 - t1).count();
@@ -64,7 +66,9 @@ int run_bench(int argc, char** argv) {
   const double decode_tps = n_gen / std::max(decode_s, 1e-9);
   if (args.has("--json")) {
     std::printf("%s\n", nlohmann::json({{"prefill_tps", prefill_tps}, {"decode_tps", decode_tps},
-                                        {"prompt_tokens", n_prompt}, {"gen_tokens", n_gen}})
+                                        {"prompt_tokens", n_prompt}, {"gen_tokens", n_gen},
+                                        {"backend", loaded->backend_report().summary()},
+                                        {"fallback", loaded->backend_report().fallback}})
                             .dump()
                             .c_str());
   } else {

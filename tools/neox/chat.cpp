@@ -6,6 +6,7 @@
 #include <string>
 
 #include "args.h"
+#include "backend_flags.h"
 #include "commands.h"
 #include "neox/chat_template.h"
 #include "neox/error.h"
@@ -29,9 +30,8 @@ int run_chat(int argc, char** argv) {
   GenerateOptions options = generation_options(args);
   if (!args.has("--max-tokens")) options.max_tokens = 512;
 
-  LoadOptions load;
-  load.n_threads = static_cast<int>(args.get_int("--threads", 0));
-  auto model = LoadedModel::open(args.positional()[0], load);
+  auto model = LoadedModel::open(args.positional()[0], load_options(args));
+  print_backend(*model, stderr);
   const ChatTemplate chat_template =
       ChatTemplate::by_name(args.get("--template", guess_chat_template(model->config())));
   for (const auto& s : chat_template.stop_strings()) options.stop.push_back(s);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "args.h"
+#include "backend_flags.h"
 #include "commands.h"
 #include "neox/error.h"
 #include "neox/session.h"
@@ -34,9 +35,8 @@ int run_generate(int argc, char** argv) {
     prompt.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
 
-  LoadOptions load;
-  load.n_threads = static_cast<int>(args.get_int("--threads", 0));
-  auto model = LoadedModel::open(args.positional()[0], load);
+  auto model = LoadedModel::open(args.positional()[0], load_options(args));
+  print_backend(*model, stderr);
   SessionOptions session_options;
   session_options.n_ctx = args.get_int("--ctx", 0);
   Session session(model, session_options);

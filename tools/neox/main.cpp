@@ -19,7 +19,8 @@ constexpr const char* kUsage =
     "  chat MODEL               interactive chat on stdin\n"
     "  bench MODEL              prefill and decode tokens/s\n"
     "  quantize IN OUT TYPE     write a quantized GGUF (Q8_0, Q4_0, Q4_K_M, Q5_K_M, Q6_K, ...)\n"
-    "  serve MODEL              OpenAI-compatible API on http://127.0.0.1:4891/v1\n\n"
+    "  serve MODEL              OpenAI-compatible API on http://127.0.0.1:4891/v1\n"
+    "  devices                  compute devices (CUDA, Vulkan, CPU) and their memory\n\n"
     "neox COMMAND --help for its options; neox --version\n";
 
 }  // namespace
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     if (command == "bench") return neox::cli::run_bench(argc, argv);
     if (command == "quantize") return neox::cli::run_quantize(argc, argv);
     if (command == "serve") return neox::cli::run_serve(argc, argv);
+    if (command == "devices") return neox::cli::run_devices(argc, argv);
     std::fprintf(stderr, "neox: unknown command \"%s\" (see neox --help)\n", command.c_str());
     return 2;
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "backend_flags.h"
 #include "neox/error.h"
 
 namespace neox::cli {
@@ -25,6 +26,7 @@ void add_generation_flags(ArgParser& args) {
       .option("--ctx", "", "context size in tokens (default min(training context, 2048))")
       .option("--threads", "", "CPU threads (default all)")
       .flag("--ignore-eos", "keep generating after the end-of-text token");
+  add_backend_flags(args);
 }
 
 GenerateOptions generation_options(const ArgParser& args) {

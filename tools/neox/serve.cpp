@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "args.h"
+#include "backend_flags.h"
 #include "commands.h"
 #include "neox/error.h"
 #include "neox/server/api_server.h"
@@ -29,6 +30,7 @@ int run_serve(int argc, char** argv) {
       .option("--max-body", "", "largest request body in bytes (default 4194304)")
       .option("--max-queue", "", "requests that may wait for the model (default 32); more get 429")
       .option("--queue-timeout", "", "seconds a request may wait for the model (default 60); then 503");
+  add_backend_flags(args);
   args.parse(argc, argv, 2);
   if (args.has("--help")) {
     std::fputs(args.help().c_str(), stdout);
@@ -60,9 +62,8 @@ int run_serve(int argc, char** argv) {
                 "\" without an API key (other machines could use the model); give --api-key KEY or "
                 "NEOX_API_KEY, or keep the default 127.0.0.1");
 
-  LoadOptions load;
-  load.n_threads = static_cast<int>(args.get_int("--threads", 0));
-  auto model = LoadedModel::open(args.positional()[0], load);
+  auto model = LoadedModel::open(args.positional()[0], load_options(args));
+  print_backend(*model, stderr);
 
   // Ctrl-C and SIGTERM stop the server cleanly: blocked here (and in every
   // thread started later), taken by one thread with sigwait.
