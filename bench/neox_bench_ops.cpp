@@ -5,17 +5,27 @@
 //   (default)      a table of matmul shapes from Pythia-410M in F32/F16/BF16:
 //                  decode (1 token, bandwidth-bound: weight GB/s) and prefill
 //                  (64 tokens, compute-bound: GFLOP/s).
-// Flags: --threads N (default: all), --isa scalar|avx2|avx512, --json.
+// Flags: --threads N (default: all), --isa scalar|avx2|avx512, --json,
+//        --types f16,q4_0,... (weight types to time; quantized ones are made
+//        with neox::quantize_row), --prefill-tokens N (default 64),
+//        --in-cache (decode over one copy of the weights, hot in cache: the
+//        kernel's compute speed rather than the memory's), --cpu-time (CPU
+//        seconds of the process instead of wall time: for 1-thread kernel
+//        comparisons on a busy machine).
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
 #include "neox/backend.h"
 #include "neox/dtype.h"
+#include "neox/quant.h"
 #include "neox/thread_pool.h"
 
 namespace {
@@ -26,11 +36,28 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// --cpu-time: time the process's CPU seconds instead of the wall clock. On a
+// machine shared with other work, a 1-thread run then measures the kernel,
+// not the scheduler (wall time counts the slices other processes got).
+bool g_cpu_time = false;
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 // Best of several repetitions of fn(), in seconds.
 template <class F>
 double best_time(int reps, F&& fn) {
   double best = 1e30;
   for (int r = 0; r < reps; ++r) {
+    if (g_cpu_time) {
+      const double c0 = cpu_seconds();
+      fn();
+      best = std::min(best, cpu_seconds() - c0);
+      continue;
+    }
     auto t0 = Clock::now();
     fn();
     best = std::min(best, seconds_since(t0));
@@ -66,12 +93,27 @@ struct MatmulResult {
 struct WeightCopies {
   std::vector<uint8_t> bytes;
   size_t copy_bytes = 0, copies = 0;
-  WeightCopies(int64_t m, int64_t k, neox::DType type) {
+  WeightCopies(int64_t m, int64_t k, neox::DType type, bool in_cache) {
+    const bool quantized = neox::dtype_is_block_quantized(type);
     const size_t element = type == neox::DType::F32 ? 4 : 2;
-    copy_bytes = static_cast<size_t>(m * k) * element;
-    copies = std::max<size_t>(2, (size_t{512} << 20) / copy_bytes);
+    copy_bytes = quantized ? static_cast<size_t>(m) * neox::dtype_row_bytes(type, k) : static_cast<size_t>(m * k) * element;
+    copies = in_cache ? 1 : std::max<size_t>(2, (size_t{512} << 20) / copy_bytes);
     bytes.resize(copy_bytes * copies);
     uint32_t state = 12345;
+    if (quantized) {
+      // One copy quantized from the pattern, repeated (speed does not depend on values).
+      const size_t row_bytes = neox::dtype_row_bytes(type, k);
+      std::vector<float> row(static_cast<size_t>(k));
+      for (int64_t r = 0; r < m; ++r) {
+        for (float& v : row) {
+          state = state * 1664525u + 1013904223u;
+          v = static_cast<float>(state >> 8) / 8388608.0f - 1.0f;
+        }
+        neox::quantize_row(type, row.data(), bytes.data() + static_cast<size_t>(r) * row_bytes, k);
+      }
+      for (size_t c = 1; c < copies; ++c) std::memcpy(bytes.data() + c * copy_bytes, bytes.data(), copy_bytes);
+      return;
+    }
     for (size_t i = 0; i < bytes.size() / element; ++i) {
       state = state * 1664525u + 1013904223u;
       const float v = static_cast<float>(state >> 8) / 8388608.0f - 1.0f;
@@ -85,9 +127,9 @@ struct WeightCopies {
   const void* copy(size_t i) const { return bytes.data() + (i % copies) * copy_bytes; }
 };
 
-MatmulResult bench_matmul(neox::Backend& be, const char* label, int64_t m, int64_t k, neox::DType type) {
-  WeightCopies weights(m, k, type);
-  const int64_t n_prefill = 64;
+MatmulResult bench_matmul(neox::Backend& be, const char* label, int64_t m, int64_t k, neox::DType type,
+                          int64_t n_prefill, bool in_cache) {
+  WeightCopies weights(m, k, type, in_cache);
   neox::Tensor x1 = be.alloc(1, k), y1 = be.alloc(1, m), xn = be.alloc(n_prefill, k), yn = be.alloc(n_prefill, m);
   // Decode: one pass over every copy, timed as a whole.
   size_t next = 0;
@@ -97,7 +139,11 @@ MatmulResult bench_matmul(neox::Backend& be, const char* label, int64_t m, int64
       be.matmul(x1, w, nullptr, y1);
     }
   };
-  double t_decode = best_time(3, sweep) / static_cast<double>(weights.copies);
+  // In cache: the one copy many times over (the kernels' compute speed).
+  const int sweeps = in_cache ? 50 : 1;
+  double t_decode = best_time(3, [&] {
+    for (int i = 0; i < sweeps; ++i) sweep();
+  }) / static_cast<double>(weights.copies * sweeps);
   neox::Tensor w0 = be.weight(type, m, k, weights.copy(0));
   double t_prefill = best_time(3, [&] { be.matmul(xn, w0, nullptr, yn); });
   for (neox::Tensor* t : {&x1, &y1, &xn, &yn}) be.free(*t);
@@ -106,19 +152,48 @@ MatmulResult bench_matmul(neox::Backend& be, const char* label, int64_t m, int64
           2.0 * static_cast<double>(n_prefill * m * k) / t_prefill / 1e9};
 }
 
+// "q4_0" or "Q4_0" → DType (any GGML type name), or nullopt.
+std::optional<neox::DType> parse_type(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (uint32_t id = 0; id < 64; ++id)
+    if (neox::dtype_name(id) == name) return static_cast<neox::DType>(id);
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool json = false, triad = false;
+  bool json = false, triad = false, in_cache = false;
+  int64_t n_prefill = 64;
+  std::vector<neox::DType> types = {neox::DType::F32, neox::DType::F16, neox::DType::BF16};
   neox::CpuBackendOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--json") json = true;
     else if (a == "--triad") triad = true;
+    else if (a == "--in-cache") in_cache = true;
+    else if (a == "--cpu-time") g_cpu_time = true;
     else if (a == "--threads" && i + 1 < argc) options.n_threads = std::atoi(argv[++i]);
     else if (a == "--isa" && i + 1 < argc) options.isa = argv[++i];
-    else {
-      std::fprintf(stderr, "usage: neox_bench_ops [--triad] [--threads N] [--isa scalar|avx2|avx512] [--json]\n");
+    else if (a == "--prefill-tokens" && i + 1 < argc) n_prefill = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--types" && i + 1 < argc) {
+      types.clear();
+      std::string list = argv[++i];
+      for (size_t at = 0; at <= list.size();) {
+        size_t end = list.find(',', at);
+        if (end == std::string::npos) end = list.size();
+        auto t = parse_type(list.substr(at, end - at));
+        if (!t) {
+          std::fprintf(stderr, "neox_bench_ops: unknown type %s\n", list.substr(at, end - at).c_str());
+          return 2;
+        }
+        types.push_back(*t);
+        at = end + 1;
+      }
+    } else {
+      std::fprintf(stderr,
+                   "usage: neox_bench_ops [--triad] [--threads N] [--isa scalar|avx2|avx512] [--json]"
+                   " [--types f16,q4_0,...] [--prefill-tokens N] [--in-cache] [--cpu-time]\n");
       return 2;
     }
   }
@@ -131,10 +206,10 @@ int main(int argc, char** argv) {
     }
     auto be = neox::make_cpu_backend(options);
     std::vector<MatmulResult> results;
-    for (neox::DType type : {neox::DType::F32, neox::DType::F16, neox::DType::BF16}) {
-      results.push_back(bench_matmul(*be, "qkv", 3072, 1024, type));
-      results.push_back(bench_matmul(*be, "ffn_up", 4096, 1024, type));
-      results.push_back(bench_matmul(*be, "ffn_down", 1024, 4096, type));
+    for (neox::DType type : types) {
+      results.push_back(bench_matmul(*be, "qkv", 3072, 1024, type, n_prefill, in_cache));
+      results.push_back(bench_matmul(*be, "ffn_up", 4096, 1024, type, n_prefill, in_cache));
+      results.push_back(bench_matmul(*be, "ffn_down", 1024, 4096, type, n_prefill, in_cache));
     }
     if (json) {
       std::printf("[");
@@ -144,8 +219,8 @@ int main(int argc, char** argv) {
                     results[i].prefill_gflops);
       std::printf("]\n");
     } else {
-      std::printf("%s\n| matmul | weights | decode (1 token, weights beyond cache) GB/s | prefill (64 tokens) GFLOP/s |\n"
-                  "|---|---|---|---|\n", be->name().c_str());
+      std::printf("%s\n| matmul | weights | decode (1 token, weights beyond cache) GB/s | prefill (%lld tokens) GFLOP/s |\n"
+                  "|---|---|---|---|\n", be->name().c_str(), static_cast<long long>(n_prefill));
       for (const auto& r : results)
         std::printf("| %s | %s | %.1f | %.1f |\n", r.shape.c_str(), r.type.c_str(), r.decode_gbs, r.prefill_gflops);
     }

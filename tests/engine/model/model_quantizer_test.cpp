@@ -94,7 +94,9 @@ TEST_F(Quantizer, KQuantRecipesPickLlamaCppTypesAndKeepLogits) {
   // ours, made from the Q8_0-rounded copy, must move them no more (+10%: the
   // two sources differ; our Q4_0 bytes are llama.cpp's, yet measure 1.06×).
   // Measured ours vs llama.cpp's: Q6_K 0.147/0.143, Q5_K_M 0.277/0.275,
-  // Q4_K_M 0.520/0.532, Q4_0 0.689/0.652. Q8_0 of Q8_0 values is exact.
+  // Q4_K_M 0.520/0.532, Q4_0 0.689/0.652. Q8_0 of Q8_0 values is exact: the
+  // same bytes as llama.cpp's file, so the same logits (which still move by
+  // ~0.035 from rounding the activations to 8 bits in the quantized matmuls).
   for (const char* recipe : {"Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q4_0"}) {
     const std::string out = (dir_ / (std::string(recipe) + ".gguf")).string();
     const std::string llama = kQuant + "neox-k256." + recipe + ".gguf";
@@ -112,7 +114,7 @@ TEST_F(Quantizer, KQuantRecipesPickLlamaCppTypesAndKeepLogits) {
     std::printf("    %s: RMS logit change ours %.3g, llama.cpp's %.3g\n", recipe, ours, theirs);
     EXPECT_LE(ours, 1.1 * theirs + 1e-6) << recipe;
     if (std::string(recipe) == "Q8_0") {
-      EXPECT_EQ(ours, 0.0);
+      EXPECT_EQ(ours, theirs);
     } else {
       EXPECT_GT(ours, 0.1) << recipe << ": weights unchanged?";
     }

@@ -20,8 +20,11 @@ namespace {
 
 const std::string kQuantModels = std::string(NEOX_SOURCE_DIR) + "/tests/fixtures/quant/models";
 
-// Prefill expands weights to f32: only float32 rounding remains.
-constexpr double kPrefillVsExact = 1e-3;
+// Prefill with AVX-512 rounds activations to 8 bits per 32 as decode does
+// (the int8 matrix-matrix product, backend/cpu/quant_gemm_avx512.h): decode's
+// bound; measured 0.178 on Q4_1. Kernel families without it expand weights
+// to f32 (float32 rounding only, < 1e-3).
+constexpr double kPrefillVsExact = 0.3;
 // Decode rounds activations to 8 bits per 32 elements before each quantized
 // matmul (relative step 1/254 of the chunk's largest value), as llama.cpp
 // does: measured 0.155 .. 0.208, llama.cpp's own prefill 0.165 .. 0.33.

@@ -14,6 +14,9 @@
 
 #include "backend/cpu/kernels.h"
 #include "backend/cpu/quant_kernels.h"
+#ifdef NEOX_CPU_QUANT_GEMM_AVX512
+#include "backend/cpu/quant_gemm_avx512.h"
+#endif
 
 namespace neox::cpu {
 namespace {
@@ -245,8 +248,16 @@ constexpr bool kVnni = true;
 constexpr bool kVnni = false;
 #endif
 
+#ifdef NEOX_CPU_QUANT_GEMM_AVX512
+constexpr auto kQuantizeActs = &quantize_acts_avx512;
+constexpr auto kQuantGemm = &quant_gemm;
+#else
+constexpr auto kQuantizeActs = &quantize_acts;
+constexpr decltype(Kernels::quant_gemm) kQuantGemm = nullptr;
+#endif
+
 constexpr Kernels kKernels = {
-    Simd::kIsa, kVnni,          Simd::kTokens, &dot_rows, &to_f32, &quantize_acts, &quant_dot_rows,
+    Simd::kIsa,      kVnni,       Simd::kTokens, &dot_rows, &to_f32, kQuantizeActs, &quant_dot_rows, kQuantGemm,
     &layer_norm_row, &attend_row, &add,
 };
 

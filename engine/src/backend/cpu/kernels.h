@@ -45,6 +45,13 @@ struct Kernels {
   // block-quantized rows of k elements, x quantized activations of n tokens.
   void (*quant_dot_rows)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const QuantizedActs& x,
                          int64_t n, float* y, int64_t ldy, const float* bias);
+  // Prefill with block-quantized weights as an int8 matrix-matrix product
+  // (null in families without one): y[t*ldy + r] = x_t · w_r (+ bias[r]) for
+  // t in [0, n), r in [r0, r1), decoding rows [r0, r1) once into `scratch`
+  // (quant_gemm_scratch_floats(k, r1 - r0) floats). Returns false, computing
+  // nothing, for a type or k it does not take; with r0 == r1 it only answers that.
+  bool (*quant_gemm)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const QuantizedActs& x,
+                     int64_t n, float* y, int64_t ldy, const float* bias, float* scratch);
   // One row of layer norm (torch order: mean, biased variance, 1/sqrt(var+eps)).
   void (*layer_norm_row)(const float* x, const float* gamma, const float* beta, float eps,
                          int64_t d, float* out);
@@ -55,6 +62,13 @@ struct Kernels {
   // y[i] += x[i]
   void (*add)(float* y, const float* x, int64_t n);
 };
+
+// Scratch floats quant_gemm needs for a tile of `rows` rows of k elements:
+// groups of 16 rows, each chunk of 32 elements 512 code bytes and up to 256
+// bytes of scales and offsets (quant_gemm_avx512.h): 1.5·k bytes a row.
+inline size_t quant_gemm_scratch_floats(int64_t k, int64_t rows) {
+  return static_cast<size_t>((rows + 15) / 16 * (k / 32) * 768 / 4 + 16);
+}
 
 const Kernels& kernels_scalar();
 const Kernels& kernels_avx2();

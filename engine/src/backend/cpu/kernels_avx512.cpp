@@ -1,5 +1,7 @@
 // The avx512 kernel family: kernel_templates.h compiled over simd_avx512.h.
 #include "backend/cpu/simd_avx512.h"
+// with the int8 matrix-matrix product for prefill (quant_gemm_avx512.h)
+#define NEOX_CPU_QUANT_GEMM_AVX512
 // (order matters: the templates use the Simd struct defined above)
 #include "backend/cpu/kernel_templates.h"
 

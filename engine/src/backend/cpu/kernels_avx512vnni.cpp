@@ -2,6 +2,8 @@
 // simd_avx512.h with -mavx512vnni, so the integer dot products of quantized
 // weights are one vpdpbusd each. Chosen at run time only on CPUs with VNNI.
 #include "backend/cpu/simd_avx512.h"
+// with the int8 matrix-matrix product for prefill (quant_gemm_avx512.h)
+#define NEOX_CPU_QUANT_GEMM_AVX512
 // (order matters: the templates use the Simd struct defined above)
 #include "backend/cpu/kernel_templates.h"
 

@@ -8,7 +8,10 @@
 //
 // Many tokens (prefill): threads take tiles of weight rows, convert a tile to
 // f32 once into their own scratch buffer (sized to stay in L2) and run the
-// register-blocked microkernel over all tokens against it.
+// register-blocked microkernel over all tokens against it. Block-quantized
+// weights, where the kernel family has an int8 matrix-matrix product
+// (quant_gemm, AVX-512), instead quantize all tokens' activations once and
+// decode each tile to integer codes and scales: int8 multiply-adds there too.
 #include <algorithm>
 
 #include "backend/cpu/cpu_backend.h"
@@ -40,11 +43,16 @@ QuantizedActs CpuBackend::quantize_activations(const float* x, int64_t n, int64_
   if (act_d16_.size() < elems / 16) act_d16_.resize(elems / 16);
   if (act_dsum16_.size() < elems / 16) act_dsum16_.resize(elems / 16);
   if (act_dsum32_.size() < elems / 32) act_dsum32_.resize(elems / 32);
-  // A few tokens of k elements: cheap next to the m·k weight bytes, one thread.
-  for (int64_t t = 0; t < n; ++t)
-    kernels_->quantize_acts(x + t * k, k, act_q_.data() + t * k, act_d_.data() + t * (k / 32),
-                            act_d16_.data() + t * (k / 16), act_dsum16_.data() + t * (k / 16),
-                            act_dsum32_.data() + t * (k / 32));
+  // Few tokens (decode): cheap next to the m·k weight bytes, one thread.
+  // Many (prefill): split over the threads.
+  auto quantize = [&](int64_t t0, int64_t t1, int) {
+    for (int64_t t = t0; t < t1; ++t)
+      kernels_->quantize_acts(x + t * k, k, act_q_.data() + t * k, act_d_.data() + t * (k / 32),
+                              act_d16_.data() + t * (k / 16), act_dsum16_.data() + t * (k / 16),
+                              act_dsum32_.data() + t * (k / 32));
+  };
+  if (n <= kernels_->max_stream_tokens) quantize(0, n, 0);
+  else pool_.parallel_for(n, 1, quantize);
   return QuantizedActs{act_q_.data(), act_d_.data(), act_d16_.data(), act_dsum16_.data(), act_dsum32_.data()};
 }
 
@@ -82,6 +90,22 @@ void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Te
   if (n <= kernels_->max_stream_tokens) {
     pool_.parallel_for(m, kFloatsPerCacheLine, [&](int64_t r0, int64_t r1, int) {
       kernels_->dot_rows(w.dtype, w.data, k, r0, r1, xp, k, n, yp, m, b);
+    });
+    return;
+  }
+
+  // An empty row range asks whether quant_gemm takes this type and k.
+  if (quantized && kernels_->quant_gemm &&
+      kernels_->quant_gemm(w.dtype, w.data, k, 0, 0, QuantizedActs{}, 0, yp, m, nullptr, nullptr)) {
+    // A decoded row is at most 1.5·k bytes (kernels.h); groups of 16 rows.
+    const int64_t gemm_rows = std::clamp<int64_t>(kTileBytes / (k * 3 / 2) / kFloatsPerCacheLine * kFloatsPerCacheLine,
+                                                  kFloatsPerCacheLine, 256);
+    const QuantizedActs xq = quantize_activations(xp, n, k);
+    pool_.parallel_tasks((m + gemm_rows - 1) / gemm_rows, [&](int64_t tile, int thread) {
+      const int64_t r0 = tile * gemm_rows;
+      const int64_t r1 = std::min(m, r0 + gemm_rows);
+      kernels_->quant_gemm(w.dtype, w.data, k, r0, r1, xq, n, yp, m, b,
+                           scratch(thread, quant_gemm_scratch_floats(k, r1 - r0)));
     });
     return;
   }

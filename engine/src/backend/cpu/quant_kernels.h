@@ -25,7 +25,7 @@ constexpr int64_t kQuantPrefetchBytes = 512;
 // Per 32-element chunk: dx = max|x| / 127, q = round(x / dx) in [-127, 127];
 // per 16-element half and per chunk: dsum = dx · Σq (what weight offsets
 // multiply); d16: dx repeated per half (for the formats scaled per half).
-void quantize_acts(const float* x, int64_t k, int8_t* q, float* d, float* d16, float* dsum16, float* dsum32) {
+[[maybe_unused]] void quantize_acts(const float* x, int64_t k, int8_t* q, float* d, float* d16, float* dsum16, float* dsum32) {
   for (int64_t c = 0; c < k / 32; ++c) {
     const float* xc = x + 32 * c;
     float amax = 0.0f;
@@ -100,13 +100,62 @@ inline void add_block(const uint8_t* p, int64_t blk, const int8_t* const* xq, co
   }
 }
 
+// Rows a thread's range is walked in at once: S rows from S equal parts of
+// the range, so that S independent memory streams are in flight. One
+// sequential stream per core reaches only about half of what the memory
+// delivers (measured 7 GB/s for one stream, 11-16 GB/s for four on this
+// 2-core machine); the S rows also share each activation chunk they load.
+constexpr int kStreams = 4;
+
+// Weight rows rows[0..S) (bytes at w + rows[i]*row_bytes) against NT tokens
+// starting at token t0: y[(t0 + t)*ldy + rows[i]] (+ bias).
+template <DType T, int NT, int S>
+inline void quant_dot_row_group(const uint8_t* w, int64_t n_blocks, const int64_t* rows, const int8_t* const* xq,
+                                const float* const* xd, const float* const* xd16, const float* const* xs,
+                                int64_t t0, float* y, int64_t ldy, const float* bias) {
+  using F = QuantFormat<T>;
+  const int64_t row_bytes = n_blocks * F::kBytes;
+  const uint8_t* row[S];
+  RowSums<NT> sums[S];
+  for (int i = 0; i < S; ++i) {
+    row[i] = w + rows[i] * row_bytes;
+    for (int t = 0; t < NT; ++t) {
+      sums[i].dot[0][t] = sums[i].dot[1][t] = sums[i].offset8[t] = Simd::acc8_zero();
+      sums[i].offset1[0][t] = sums[i].offset1[1][t] = 0.0f;
+    }
+  }
+  // The hot loop of decode: each weight byte is read once per token block.
+  // Blocks in pairs so one-chunk blocks alternate between the two sum sets.
+  int64_t blk = 0;
+  for (; blk + 1 < n_blocks; blk += 2) {
+    for (int i = 0; i < S; ++i) {
+      const uint8_t* p = row[i] + blk * F::kBytes;
+      __builtin_prefetch(p + kQuantPrefetchBytes);
+      if constexpr (2 * F::kBytes > 64) __builtin_prefetch(p + kQuantPrefetchBytes + 64);
+      if constexpr (2 * F::kBytes > 128) __builtin_prefetch(p + kQuantPrefetchBytes + 128);
+      if constexpr (2 * F::kBytes > 192) __builtin_prefetch(p + kQuantPrefetchBytes + 192);
+      if constexpr (2 * F::kBytes > 256) __builtin_prefetch(p + kQuantPrefetchBytes + 256);
+      if constexpr (2 * F::kBytes > 320) __builtin_prefetch(p + kQuantPrefetchBytes + 320);
+      if constexpr (2 * F::kBytes > 384) __builtin_prefetch(p + kQuantPrefetchBytes + 384);
+      add_block<T, NT>(p, blk, xq, xd, xd16, xs, 0, sums[i]);
+      add_block<T, NT>(p + F::kBytes, blk + 1, xq, xd, xd16, xs, 1, sums[i]);
+    }
+  }
+  if (blk < n_blocks)
+    for (int i = 0; i < S; ++i) add_block<T, NT>(row[i] + blk * F::kBytes, blk, xq, xd, xd16, xs, 0, sums[i]);
+  for (int i = 0; i < S; ++i)
+    for (int t = 0; t < NT; ++t)
+      y[(t0 + t) * ldy + rows[i]] = Simd::acc8_sum(Simd::acc8_add(sums[i].dot[0][t], sums[i].dot[1][t])) +
+                                    Simd::acc8_sum(sums[i].offset8[t]) + sums[i].offset1[0][t] +
+                                    sums[i].offset1[1][t] + (bias ? bias[rows[i]] : 0.0f);
+}
+
 // y[t*ldy + r] (+ bias[r]) for NT tokens of x starting at token t0, rows [r0, r1).
 template <DType T, int NT>
 void quant_dot_tokens(const uint8_t* w, int64_t k, int64_t r0, int64_t r1, const QuantizedActs& x, int64_t t0,
                       float* y, int64_t ldy, const float* bias) {
   using F = QuantFormat<T>;
   const int64_t n_blocks = k / F::kElems;
-  const int64_t row_bytes = n_blocks * F::kBytes;
   const int8_t* xq[NT];
   const float* xd[NT];
   const float* xd16[NT];
@@ -117,28 +166,14 @@ void quant_dot_tokens(const uint8_t* w, int64_t k, int64_t r0, int64_t r1, const
     xd16[t] = x.d16 + (t0 + t) * (k / 16);
     xs[t] = F::kHalves ? x.dsum16 + (t0 + t) * (k / 16) : x.dsum32 + (t0 + t) * (k / 32);
   }
-  for (int64_t r = r0; r < r1; ++r) {
-    const uint8_t* row = w + r * row_bytes;
-    RowSums<NT> sums;
-    for (int t = 0; t < NT; ++t) {
-      sums.dot[0][t] = sums.dot[1][t] = sums.offset8[t] = Simd::acc8_zero();
-      sums.offset1[0][t] = sums.offset1[1][t] = 0.0f;
-    }
-    // The hot loop of decode: each weight byte is read once per token block.
-    // Blocks in pairs so one-chunk blocks alternate between the two sum sets.
-    int64_t blk = 0;
-    for (; blk + 1 < n_blocks; blk += 2) {
-      __builtin_prefetch(row + blk * F::kBytes + kQuantPrefetchBytes);
-      __builtin_prefetch(row + blk * F::kBytes + kQuantPrefetchBytes + 64);
-      add_block<T, NT>(row + blk * F::kBytes, blk, xq, xd, xd16, xs, 0, sums);
-      add_block<T, NT>(row + (blk + 1) * F::kBytes, blk + 1, xq, xd, xd16, xs, 1, sums);
-    }
-    if (blk < n_blocks) add_block<T, NT>(row + blk * F::kBytes, blk, xq, xd, xd16, xs, 0, sums);
-    for (int t = 0; t < NT; ++t)
-      y[(t0 + t) * ldy + r] = Simd::acc8_sum(Simd::acc8_add(sums.dot[0][t], sums.dot[1][t])) +
-                              Simd::acc8_sum(sums.offset8[t]) + sums.offset1[0][t] + sums.offset1[1][t] +
-                              (bias ? bias[r] : 0.0f);
+  const int64_t part = (r1 - r0) / kStreams;  // rows of each stream
+  for (int64_t i = 0; i < part; ++i) {
+    int64_t rows[kStreams];
+    for (int s = 0; s < kStreams; ++s) rows[s] = r0 + s * part + i;
+    quant_dot_row_group<T, NT, kStreams>(w, n_blocks, rows, xq, xd, xd16, xs, t0, y, ldy, bias);
   }
+  for (int64_t r = r0 + kStreams * part; r < r1; ++r)
+    quant_dot_row_group<T, NT, 1>(w, n_blocks, &r, xq, xd, xd16, xs, t0, y, ldy, bias);
 }
 
 template <DType T>
