@@ -6,9 +6,66 @@
 #include "commands.h"
 #include "neox/dtype.h"
 #include "neox/error.h"
+#include "neox/gguf.h"
 #include "neox/model.h"
 
 namespace neox::cli {
+namespace {
+
+// llama.cpp's names for the values of general.file_type (enum llama_ftype):
+// what the whole file was quantized as, e.g. Q4_K_M (mostly Q4_K with some
+// Q6_K). Values llama.cpp retired or never used are absent.
+const char* file_type_name(int64_t v) {
+  switch (v) {
+    case 0: return "F32";
+    case 1: return "F16";
+    case 2: return "Q4_0";
+    case 3: return "Q4_1";
+    case 7: return "Q8_0";
+    case 8: return "Q5_0";
+    case 9: return "Q5_1";
+    case 10: return "Q2_K";
+    case 11: return "Q3_K_S";
+    case 12: return "Q3_K_M";
+    case 13: return "Q3_K_L";
+    case 14: return "Q4_K_S";
+    case 15: return "Q4_K_M";
+    case 16: return "Q5_K_S";
+    case 17: return "Q5_K_M";
+    case 18: return "Q6_K";
+    case 19: return "IQ2_XXS";
+    case 20: return "IQ2_XS";
+    case 21: return "Q2_K_S";
+    case 22: return "IQ3_XS";
+    case 23: return "IQ3_XXS";
+    case 24: return "IQ1_S";
+    case 25: return "IQ4_NL";
+    case 26: return "IQ3_S";
+    case 27: return "IQ3_M";
+    case 28: return "IQ2_S";
+    case 29: return "IQ2_M";
+    case 30: return "IQ4_XS";
+    case 31: return "IQ1_M";
+    case 32: return "BF16";
+    case 36: return "TQ1_0";
+    case 37: return "TQ2_0";
+    case 38: return "MXFP4_MOE";
+    default: return nullptr;
+  }
+}
+
+// "Q4_K_M" from a GGUF's general.file_type; else the type of the first
+// layer's weights (all a Hugging Face folder or an older GGUF says).
+std::string weight_type_text(const std::string& path, const ModelConfig& c) {
+  const std::string first_layer = dtype_name(c.weight_type) + " (first layer's weights)";
+  if (c.format != ModelFormat::kGguf) return first_layer;
+  const std::optional<int64_t> ft = GgufFile::open(path).get_int("general.file_type");
+  if (!ft) return first_layer;
+  const char* name = file_type_name(*ft);
+  return name ? std::string(name) : "general.file_type " + std::to_string(*ft) + ", unknown; " + first_layer;
+}
+
+}  // namespace
 
 int run_info(int argc, char** argv) {
   ArgParser args("info", "MODEL [--ctx N]");
@@ -37,7 +94,7 @@ int run_info(int argc, char** argv) {
   std::printf("name:          %s\n", c.name.empty() ? "(unnamed)" : c.name.c_str());
   std::printf("architecture:  %s\n", c.architecture.c_str());
   std::printf("parameters:    %lld\n", static_cast<long long>(c.n_params));
-  std::printf("weight type:   %s\n", dtype_name(c.weight_type).c_str());
+  std::printf("weight type:   %s\n", weight_type_text(args.positional()[0], c).c_str());
   std::printf("layers:        %lld, d_model %lld, heads %lld (head dim %lld, rotary %lld), ffn %lld\n",
               static_cast<long long>(c.n_layer), static_cast<long long>(c.n_embd), static_cast<long long>(c.n_head),
               static_cast<long long>(c.head_dim), static_cast<long long>(c.n_rot), static_cast<long long>(c.n_ff));
