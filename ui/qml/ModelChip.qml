@@ -1,4 +1,8 @@
-// The loaded model in the top bar: a status dot and the file name; click to choose another.
+// The chat's model in the top bar: a status dot and the name; click to choose
+// another. With remote endpoints configured (Settings → Remote engines), the
+// click opens a picker: the loaded local model, every remote model (marked
+// with its endpoint's name) and "Choose a model file…"; without any, it goes
+// straight to the file dialog (the chip's `clicked`).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -9,17 +13,30 @@ AbstractButton {
     objectName: "modelChip"
     hoverEnabled: true
     implicitHeight: 32
-    implicitWidth: Math.min(row.implicitWidth + 24, 300)
-    ToolTip.visible: hovered
+    implicitWidth: Math.min(row.implicitWidth + 24, 340)
+    ToolTip.visible: area.containsMouse && !picker.visible
     ToolTip.delay: 600
-    ToolTip.text: models.path.length > 0 ? models.path : qsTr("Choose a model")
+    ToolTip.text: remote.remote ? qsTr("%1 on the remote endpoint “%2”").arg(remote.model).arg(remote.endpointName)
+                : models.path.length > 0 ? models.path : qsTr("Choose a model")
 
-    readonly property color dot: models.status === ModelController.Ready ? Theme.success
+    // The conversation's model when it is a remote one ({remote, model, endpointName, known}).
+    readonly property var remote: {
+        remoteEndpoints.pickerModels  // re-read when an endpoint is renamed or removed
+        return remoteEndpoints.describe(chat.settings.modelPath)
+    }
+    readonly property color dot: remote.remote ? (remote.known ? Theme.success : Theme.danger)
+                               : models.status === ModelController.Ready ? Theme.success
                                : models.status === ModelController.Loading ? Theme.accent
                                : models.status === ModelController.Failed ? Theme.danger : Theme.textFaint
+
+    function choose() {
+        if (remoteEndpoints.pickerModels.length === 0) chip.clicked()
+        else picker.popup(0, chip.height + 4)
+    }
+
     background: Rectangle {
         radius: 16
-        color: chip.hovered ? Theme.hover : Theme.surface
+        color: area.containsMouse ? Theme.hover : Theme.surface
         border.color: Theme.border
     }
     contentItem: Item {
@@ -31,18 +48,75 @@ AbstractButton {
             Rectangle { width: 8; height: 8; radius: 4; color: chip.dot }
             Text {
                 Layout.fillWidth: true
-                text: models.status === ModelController.None ? qsTr("Choose a model…")
+                text: chip.remote.remote ? chip.remote.model
+                    : models.status === ModelController.None ? qsTr("Choose a model…")
                     : models.fileName
                 color: Theme.text
                 font.pixelSize: 13
                 elide: Text.ElideMiddle
             }
+            Rectangle {
+                objectName: "remoteBadge"
+                visible: chip.remote.remote
+                implicitWidth: badgeText.implicitWidth + 12
+                implicitHeight: badgeText.implicitHeight + 4
+                radius: height / 2
+                color: Theme.accentSoft
+                Text {
+                    id: badgeText
+                    anchors.centerIn: parent
+                    text: qsTr("remote · %1").arg(chip.remote.endpointName)
+                    color: Theme.accent
+                    font.pixelSize: 11
+                    font.weight: Font.DemiBold
+                }
+            }
             Text {
-                visible: models.status === ModelController.Ready && chat.templateName.length > 0
+                visible: !chip.remote.remote && models.status === ModelController.Ready && chat.templateName.length > 0
                 text: chat.templateName
                 color: Theme.textFaint
                 font.pixelSize: 11
             }
+        }
+    }
+    // Takes the press, so the chip's `clicked` (the file dialog) fires only through choose().
+    MouseArea {
+        id: area
+        anchors.fill: parent
+        hoverEnabled: true
+        cursorShape: Qt.PointingHandCursor
+        onClicked: chip.choose()
+    }
+
+    Menu {
+        id: picker
+        objectName: "modelPicker"
+        width: 360
+        MenuItem {
+            visible: models.path.length > 0
+            height: visible ? implicitHeight : 0
+            text: qsTr("%1 (local)").arg(models.fileName)
+            checkable: true
+            checked: chat.settings.modelPath === models.path
+            onTriggered: chat.settings.modelPath = models.path
+        }
+        Instantiator {
+            model: remoteEndpoints.pickerModels
+            delegate: MenuItem {
+                required property var modelData
+                objectName: "remoteModelItem"
+                text: qsTr("%1  (remote · %2)").arg(modelData.model).arg(modelData.endpointName)
+                checkable: true
+                checked: chat.settings.modelPath === modelData.path
+                onTriggered: chat.settings.modelPath = modelData.path
+            }
+            onObjectAdded: (index, object) => picker.insertItem(index + 1, object)
+            onObjectRemoved: (index, object) => picker.removeItem(object)
+        }
+        MenuSeparator {}
+        MenuItem {
+            text: qsTr("Choose a model file…")
+            onTriggered: chip.clicked()
         }
     }
 }

@@ -68,6 +68,8 @@ Rectangle {
                 EngineSettingsSection {}
                 AppearanceSettingsSection {}
                 FoldersSettingsSection {}
+                ServerSettingsSection {}
+                RemoteEndpointsSection {}
                 // Sections of other features go here.
                 Item { implicitHeight: 24 }
             }
