@@ -69,6 +69,7 @@ CudaBackend::~CudaBackend() {
   }
   if (stream_) cudaStreamSynchronize(stream_);
   if (graph_exec_) cudaGraphExecDestroy(graph_exec_);
+  for (void* p : allocations_) cudaFree(p);
   for (Scratch* s : {&cublas_workspace_, &half_acts_, &dequant_tile_, &attention_partial_, &dyn_dev_})
     if (s->ptr) cudaFree(s->ptr);
   if (pinned_) cudaFreeHost(pinned_);
@@ -108,15 +109,18 @@ Tensor CudaBackend::alloc(int64_t rows, int64_t cols) {
                 device_name_);
   }
   // Ordered before any later recorded op on this stream.
-  check(cudaMemsetAsync(p, 0, bytes, stream_), "cudaMemsetAsync");
+  allocations_.insert(p);
   t.data = p;
+  check(cudaMemsetAsync(p, 0, bytes, stream_), "cudaMemsetAsync");
   return t;
 }
 
 void CudaBackend::free(Tensor& t) {
   if (t.data) {
+    if (t.offset != 0) fail("free", "a row view cannot be freed (free the tensor it views)");
     flush();
     check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+    if (allocations_.erase(t.data) == 0) fail("free", "tensor was not allocated by this backend (or a row view)");
     check(cudaFree(t.data), "cudaFree");
     policy_.invalidate();  // a captured graph may name this memory
   }
@@ -144,6 +148,7 @@ Tensor CudaBackend::weight(DType dtype, int64_t rows, int64_t cols, const void* 
                 device_name_ + " (try fewer GPU layers)");
   }
   t.data = p;
+  allocations_.insert(p);
   // Through pinned staging: the mapped file is pageable, and a pinned
   // source lets the copy run at full PCIe speed.
   flush();

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "backend/cuda/host/graph_policy.h"
@@ -99,6 +100,9 @@ class CudaBackend final : public Backend {
   size_t dyn_pinned_words_ = 0;
   cudaEvent_t dyn_uploaded_ = nullptr;
 
+  // Every live allocation (weights, activations): freed with the backend,
+  // so a backend dropped without freeing its tensors does not leak the GPU.
+  std::unordered_set<void*> allocations_;
   std::vector<Launch> pending_;
   KeyWriter key_;
   std::vector<int32_t> dyn_host_;
