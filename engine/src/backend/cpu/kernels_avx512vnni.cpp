@@ -4,6 +4,8 @@
 #include "backend/cpu/simd_avx512.h"
 // with the int8 matrix-matrix product for prefill (quant_gemm_avx512.h)
 #define NEOX_CPU_QUANT_GEMM_AVX512
+// and the 512-bit Q4_0 decode loop (quant_decode_avx512.h)
+#define NEOX_CPU_QUANT_DECODE_AVX512
 // (order matters: the templates use the Simd struct defined above)
 #include "backend/cpu/kernel_templates.h"
 

@@ -15,6 +15,9 @@
 
 #include "backend/cpu/kernels.h"
 #include "backend/cpu/quant_chunks.h"
+#ifdef NEOX_CPU_QUANT_DECODE_AVX512
+#include "backend/cpu/quant_decode_avx512.h"
+#endif
 
 namespace neox::cpu {
 namespace {
@@ -74,6 +77,14 @@ inline void add_block(const uint8_t* p, int64_t blk, const int8_t* const* xq, co
   F::decode(p, u, s, b);
   const int64_t c0 = blk * kChunks;  // first chunk of this block in the row
   for (int t = 0; t < NT; ++t) {
+    if constexpr (kScales == 1) {
+      // One chunk, one scale: the product broadcast from a register (through
+      // memory it costs a store and a reload per block).
+      Acc8& acc = sums.dot[set & 1][t];
+      acc = Simd::template qdot<F::kSigned>(u[0], xq[t] + 32 * c0, Simd::acc8_set1(s[0] * xd[t][c0]), acc);
+      if constexpr (T != DType::Q8_0) sums.offset1[set][t] += b[0] * xs[t][blk];
+      continue;
+    }
     // Weight scale × activation scale for each chunk (or half chunk).
     alignas(32) float ws[kScales];
     if constexpr (kScales >= 8) {
@@ -114,6 +125,14 @@ inline void quant_dot_row_group(const uint8_t* w, int64_t n_blocks, const int64_
                                 const float* const* xd, const float* const* xd16, const float* const* xs,
                                 int64_t t0, float* y, int64_t ldy, const float* bias) {
   using F = QuantFormat<T>;
+#ifdef NEOX_CPU_QUANT_DECODE_AVX512
+  if constexpr (T == DType::Q4_0 && NT == 1) {
+    float out[S];
+    q4_0_rows_avx512<S>(w, n_blocks, rows, xq[0], xd[0], xs[0], kQuantPrefetchBytes, out);
+    for (int i = 0; i < S; ++i) y[t0 * ldy + rows[i]] = out[i] + (bias ? bias[rows[i]] : 0.0f);
+    return;
+  }
+#endif
   const int64_t row_bytes = n_blocks * F::kBytes;
   const uint8_t* row[S];
   RowSums<NT> sums[S];
