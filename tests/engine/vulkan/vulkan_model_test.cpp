@@ -161,9 +161,11 @@ TEST_P(VulkanQuantizedModel, PrefillAndDecodeMatchTheExactLogits) {
     ASSERT_LE((row + prompt.size()) * static_cast<size_t>(nv) * 4, exact_map.size());
     const std::vector<float> ours = neox_test::all_logits(*vk, prompt);
     worst_prefill = std::max(worst_prefill, neox_test::max_abs_diff(ours.data(), exact + row * nv, ours.size()));
+    // Decode one token at a time through the first prompt only: a
+    // vocabulary-sized matvec per step is slow on lavapipe (a CPU).
     neox::KvCache cache(vk->backend(), vk->config(), 64);
     std::vector<float> logits(static_cast<size_t>(nv));
-    for (size_t i = 0; i < prompt.size(); ++i) {
+    for (size_t i = 0; row == 0 && i < prompt.size(); ++i) {
       vk->forward(&prompt[i], 1, static_cast<int64_t>(i), cache, 1, logits.data());
       worst_decode = std::max(worst_decode, neox_test::max_abs_diff(logits.data(), exact + (row + i) * nv, nv));
     }

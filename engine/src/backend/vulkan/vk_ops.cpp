@@ -108,11 +108,12 @@ void VulkanBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias,
     const int64_t rows = std::min(ws.rows_per_chunk, m - row0);
     const uint32_t tiles_n = (u32(n) + kTile - 1) / kTile;
     struct {
-      uint32_t n, k, rows, row0, m, x_off, y_off, bias_off, has_bias, row_bytes, tiles_n;
+      uint32_t n, k, rows, row0, m, x_off, y_off, bias_off, has_bias, row_bytes, tiles_n, rows_per_group;
     } pc{u32(n), u32(k), u32(rows), u32(row0), u32(m), element_offset(x), element_offset(y),
-         bias ? element_offset(*bias) : 0u, bias ? 1u : 0u, u32(ws.row_bytes), tiles_n};
+         bias ? element_offset(*bias) : 0u, bias ? 1u : 0u, u32(ws.row_bytes), tiles_n, rows_per_group_};
     if (decode) {
-      dispatch(name, reduce_wg(), {ws.chunks[c].buffer, xb, yb, bb}, &pc, sizeof(pc), static_cast<uint64_t>(rows));
+      dispatch(name, reduce_wg(), {ws.chunks[c].buffer, xb, yb, bb}, &pc, sizeof(pc),
+               (static_cast<uint64_t>(rows) + rows_per_group_ - 1) / rows_per_group_);
     } else {
       const uint64_t tiles = static_cast<uint64_t>(tiles_n) * ((static_cast<uint64_t>(rows) + kTile - 1) / kTile);
       dispatch(name, 128, {ws.chunks[c].buffer, xb, yb, bb}, &pc, sizeof(pc), tiles);

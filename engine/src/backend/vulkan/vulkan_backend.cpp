@@ -34,6 +34,10 @@ VulkanBackend::VulkanBackend(const VulkanBackendOptions& options) : ctx_(std::ma
   reduce_wg_ = std::min<uint32_t>(wg, lim.maxComputeWorkGroupSize[0]);
   if (reduce_wg_ < 64 || lim.maxComputeWorkGroupInvocations < 128)
     throw Error(std::string("vulkan: ") + info.props.deviceName + " allows too few threads per workgroup");
+  // CPU-type devices run workgroups one after another on a few threads, at a
+  // cost per workgroup: give them 64 rows each (GPUs: 2, enough work per group).
+  rows_per_group_ = info.props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ? 64 : 2;
+  if (const char* rpg = std::getenv("NEOX_VULKAN_ROWS_PER_GROUP")) rows_per_group_ = std::max(1, std::atoi(rpg));
   const char* no_subgroup = std::getenv("NEOX_VULKAN_NO_SUBGROUP");
   subgroup_arith_ = info.subgroup_arithmetic && !(no_subgroup && std::strcmp(no_subgroup, "1") == 0);
   max_buffer_bytes_ = std::min<uint64_t>(lim.maxStorageBufferRange, kMaxChunkBytes) / 16 * 16;

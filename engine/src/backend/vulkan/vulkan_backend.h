@@ -102,6 +102,7 @@ class VulkanBackend final : public Backend {
   std::unordered_map<TensorStorage*, std::unique_ptr<TensorStorage>> storages_;
   std::vector<TensorStorage*> pending_free_;  // freed while recorded commands may still use them
   uint32_t reduce_wg_ = 64;
+  uint32_t rows_per_group_ = 1;  // matvec rows per workgroup (many on CPU-type devices)
   bool subgroup_arith_ = true;
   uint64_t max_buffer_bytes_ = 0;    // largest buffer: maxStorageBufferRange, at most 1 GiB
   uint64_t weight_chunk_bytes_ = 0;  // weights split at this size (max_buffer_bytes_ unless a test lowers it)

@@ -1,8 +1,10 @@
 #version 450
 // y[t, row] = Σ_c x[t, c] · w[row, c] (+ bias[row]) for few tokens (t < n ≤ MAX_TOKENS):
-// the decode path. One workgroup per weight row: its threads stride over the
-// row 4 elements at a time (each weight element read and dequantized once for
-// all n tokens), then a workgroup sum per token.
+// the decode path. A workgroup takes rows_per_group consecutive weight rows;
+// for each, its threads stride over the row 4 elements at a time (each weight
+// element read and dequantized once for all n tokens), then a workgroup sum
+// per token. Several rows per workgroup: CPU-type devices (lavapipe) pay per
+// workgroup, and a vocabulary-sized output has 50k rows.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -16,6 +18,8 @@ layout(push_constant) uniform P {
   uint m;            // y row stride (all rows of the weight)
   uint x_off, y_off, bias_off, has_bias;
   uint row_bytes;
+  uint tiles_n;         // unused here (shared push-constant layout with matmul_tiled)
+  uint rows_per_group;
 } p;
 
 #include "weights.glsl"
@@ -23,9 +27,9 @@ layout(push_constant) uniform P {
 const uint MAX_TOKENS = 8;
 
 void main() {
-  const uint row = flat_group();
-  if (row >= p.rows) return;  // uniform per workgroup
+  const uint first = flat_group() * p.rows_per_group;
   const uint t = gl_LocalInvocationID.x;
+  for (uint row = first; row < min(first + p.rows_per_group, p.rows); ++row) {  // uniform per workgroup
   const uint rb = row * p.row_bytes;
   float acc[MAX_TOKENS];
   for (uint i = 0; i < MAX_TOKENS; ++i) acc[i] = 0.0;
@@ -47,5 +51,6 @@ void main() {
       const uint r = p.row0 + row;
       y[p.y_off + i * p.m + r] = s + (p.has_bias != 0 ? bias[p.bias_off + r] : 0.0);
     }
+  }
   }
 }
