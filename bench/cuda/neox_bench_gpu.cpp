@@ -41,8 +41,10 @@ struct Shape {
 // The shapes of bench/make_bench_model.py.
 const Shape kShapes[] = {
     {"tiny", 256, 2, 4, 1024},  // for dry runs on a CPU
-    {"pythia-160m", 768, 12, 12, 50304},  {"pythia-410m", 1024, 24, 16, 50304},
-    {"pythia-1.4b", 2048, 24, 16, 50304}, {"pythia-6.9b", 4096, 32, 32, 50432},
+    {"pythia-160m", 768, 12, 12, 50304},
+    {"pythia-410m", 1024, 24, 16, 50304},
+    {"pythia-1.4b", 2048, 24, 16, 50304},
+    {"pythia-6.9b", 4096, 32, 32, 50432},
     {"gpt-neox-20b", 6144, 44, 64, 50432},
 };
 
@@ -107,7 +109,8 @@ struct Layer {
 
 class Network {
  public:
-  Network(Backend& b, const Shape& s, DType t, int64_t n_ctx, int64_t max_rows) : b_(b), s_(s), n_ctx_(n_ctx) {
+  Network(Backend& b, const Shape& s, DType t, int64_t n_ctx, int64_t max_rows)
+      : b_(b), s_(s), n_ctx_(n_ctx) {
     std::mt19937 rng(1234);
     const int64_t d = s.n_embd, ff = 4 * d;
     // One host copy of each layer matrix, uploaded once per layer (distinct
@@ -141,8 +144,9 @@ class Network {
     output_ = b.weight(t, s.n_vocab, d, embed.data());
     out_norm_w_ = b.weight(DType::F32, 1, d, ones.data());
     out_norm_b_ = b.weight(DType::F32, 1, d, small.data());
-    weight_bytes_ = s.n_layer * (neox::dtype_row_bytes(t, d) * (3 * d + d + ff) + neox::dtype_row_bytes(t, ff) * d) +
-                    neox::dtype_row_bytes(t, d) * s.n_vocab;
+    weight_bytes_ =
+        s.n_layer * (neox::dtype_row_bytes(t, d) * (3 * d + d + ff) + neox::dtype_row_bytes(t, ff) * d) +
+        neox::dtype_row_bytes(t, d) * s.n_vocab;
     for (Tensor* a : {&x_, &normed_, &q_, &k_, &v_, &attn_, &attn_out_}) *a = b.alloc(max_rows, d);
     qkv_ = b.alloc(max_rows, 3 * d);
     ff_ = b.alloc(max_rows, ff);
@@ -191,8 +195,12 @@ class Network {
   int64_t n_ctx() const { return n_ctx_; }
 
  private:
-  const std::vector<uint8_t>& keep(std::vector<uint8_t> bytes) { return host_.emplace_back(std::move(bytes)); }
-  const std::vector<float>& keep_floats(std::vector<float> v) { return host_floats_.emplace_back(std::move(v)); }
+  const std::vector<uint8_t>& keep(std::vector<uint8_t> bytes) {
+    return host_.emplace_back(std::move(bytes));
+  }
+  const std::vector<float>& keep_floats(std::vector<float> v) {
+    return host_floats_.emplace_back(std::move(v));
+  }
 
   std::deque<std::vector<uint8_t>> host_;
   std::deque<std::vector<float>> host_floats_;
@@ -240,7 +248,8 @@ void run(const Options& o) {
   const int64_t n_ctx = std::max(o.ctx + o.decode + 8, max_prefill);
   const int64_t chunk = 512;  // GptNeoxModel's kMaxChunk
   const auto t_load0 = Clock::now();
-  Network net(*backend, *shape, type, n_ctx, std::max<int64_t>(1, std::min(chunk, std::max(max_prefill, o.ctx))));
+  Network net(*backend, *shape, type, n_ctx,
+              std::max<int64_t>(1, std::min(chunk, std::max(max_prefill, o.ctx))));
   backend->synchronize();
   const double load_s = seconds(t_load0, Clock::now());
   const char* fmt_head = o.json ? "{\"shape\":\"%s\",\"type\":\"%s\",\"backend\":\"%s\"" : "%s %s on %s";
@@ -267,12 +276,13 @@ void run(const Options& o) {
     const auto t0 = Clock::now();
     for (int64_t i = 0; i < o.decode; ++i, ++pos) net.forward({next()}, pos);
     const double s = seconds(t0, Clock::now());
-    const double bytes = static_cast<double>(net.decode_bytes((first + pos) / 2)) * static_cast<double>(o.decode);
+    const double bytes =
+        static_cast<double>(net.decode_bytes((first + pos) / 2)) * static_cast<double>(o.decode);
     head("decode");
     std::printf(o.json ? ",\"ctx\":%lld,\"tokens\":%lld,\"tps\":%.2f,\"gbps\":%.1f,\"load_s\":%.1f}\n"
                        : " ctx %lld, %lld tokens: %.2f tokens/s, %.1f GB/s (load %.1f s)\n",
-                static_cast<long long>(o.ctx), static_cast<long long>(o.decode), o.decode / s, bytes / s / 1e9,
-                load_s);
+                static_cast<long long>(o.ctx), static_cast<long long>(o.decode), o.decode / s,
+                bytes / s / 1e9, load_s);
   }
   for (int64_t p : o.prefill) {
     const auto prompt = token_ids(p, shape->n_vocab, 11);
@@ -295,7 +305,8 @@ void run(const Options& o) {
     const int64_t n = 4096;
     const int n_head = 32, hd = 128;
     const int64_t d = n_head * hd;
-    Tensor q = backend->alloc(n, d), k = backend->alloc(n, d), v = backend->alloc(n, d), out = backend->alloc(n, d);
+    Tensor q = backend->alloc(n, d), k = backend->alloc(n, d), v = backend->alloc(n, d),
+           out = backend->alloc(n, d);
     std::mt19937 rng(5);
     for (Tensor* t : {&q, &k, &v}) {
       auto host = random_vector(n * d, 0.0f, rng);
@@ -338,15 +349,24 @@ int main(int argc, char** argv) {
         if (i + 1 >= argc) throw neox::Error(a + " needs a value");
         return argv[++i];
       };
-      if (a == "--backend") o.backend = value();
-      else if (a == "--shape") o.shape = value();
-      else if (a == "--type") o.type = value();
-      else if (a == "--ctx") o.ctx = std::stoll(value());
-      else if (a == "--decode") o.decode = std::stoll(value());
-      else if (a == "--prefill") o.prefill = parse_list(value());
-      else if (a == "--attention") o.attention = true;
-      else if (a == "--json") o.json = true;
-      else throw neox::Error("unknown option " + a);
+      if (a == "--backend")
+        o.backend = value();
+      else if (a == "--shape")
+        o.shape = value();
+      else if (a == "--type")
+        o.type = value();
+      else if (a == "--ctx")
+        o.ctx = std::stoll(value());
+      else if (a == "--decode")
+        o.decode = std::stoll(value());
+      else if (a == "--prefill")
+        o.prefill = parse_list(value());
+      else if (a == "--attention")
+        o.attention = true;
+      else if (a == "--json")
+        o.json = true;
+      else
+        throw neox::Error("unknown option " + a);
     }
     run(o);
     return 0;

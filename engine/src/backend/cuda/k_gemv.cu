@@ -128,6 +128,7 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   float acc[NT];
 #pragma unroll
   for (int t = 0; t < NT; ++t) acc[t] = 0.0f;
+#pragma unroll 2
   for (int64_t g = lane; g < n_groups; g += 32) {
     float wv[32];
     decode_group<T>(row, g, wv);

@@ -113,13 +113,18 @@ NEOX_HD void decode_group(const uint8_t* row, int64_t g, float* out) {
     const float d = half_bits_to_float(u16_at(b));
     const float m = T == DType::Q4_1 ? half_bits_to_float(u16_at(b + 2)) : 0.0f;
     const uint8_t* qs = b + (T == DType::Q4_0 ? 2 : 4);
-    for (int i = 0; i < 16; ++i) {
-      if constexpr (T == DType::Q4_0) {
-        out[i] = d * static_cast<float>((qs[i] & 0xF) - 8);
-        out[i + 16] = d * static_cast<float>((qs[i] >> 4) - 8);
-      } else {
-        out[i] = d * static_cast<float>(qs[i] & 0xF) + m;
-        out[i + 16] = d * static_cast<float>(qs[i] >> 4) + m;
+    // Two quant bytes per 16-bit load (the block is 2-byte aligned): half the loads.
+    for (int i = 0; i < 16; i += 2) {
+      const uint16_t pair = u16_at(qs + i);
+      for (int h = 0; h < 2; ++h) {
+        const int q = (pair >> (8 * h)) & 0xFF;
+        if constexpr (T == DType::Q4_0) {
+          out[i + h] = d * static_cast<float>((q & 0xF) - 8);
+          out[i + h + 16] = d * static_cast<float>((q >> 4) - 8);
+        } else {
+          out[i + h] = d * static_cast<float>(q & 0xF) + m;
+          out[i + h + 16] = d * static_cast<float>(q >> 4) + m;
+        }
       }
     }
   } else if constexpr (T == DType::Q5_0 || T == DType::Q5_1) {
@@ -130,8 +135,9 @@ NEOX_HD void decode_group(const uint8_t* row, int64_t g, float* out) {
     const uint32_t h = u32_bytes(b + (has_min ? 4 : 2));
     const uint8_t* qs = b + (has_min ? 8 : 6);
     for (int i = 0; i < 16; ++i) {
-      const int lo = (qs[i] & 0xF) | (((h >> i) & 1) << 4);
-      const int hi = (qs[i] >> 4) | (((h >> (i + 16)) & 1) << 4);
+      const int q = (u16_at(qs + (i & ~1)) >> (8 * (i & 1))) & 0xFF;  // as Q4: 16-bit loads
+      const int lo = (q & 0xF) | (((h >> i) & 1) << 4);
+      const int hi = (q >> 4) | (((h >> (i + 16)) & 1) << 4);
       if (has_min) {
         out[i] = d * static_cast<float>(lo) + m;
         out[i + 16] = d * static_cast<float>(hi) + m;
@@ -143,8 +149,11 @@ NEOX_HD void decode_group(const uint8_t* row, int64_t g, float* out) {
   } else if constexpr (T == DType::Q8_0) {
     const uint8_t* b = row + g * 34;
     const float d = half_bits_to_float(u16_at(b));
-    const int8_t* qs = reinterpret_cast<const int8_t*>(b + 2);
-    for (int i = 0; i < 32; ++i) out[i] = static_cast<float>(qs[i]) * d;
+    for (int i = 0; i < 32; i += 2) {  // two signed bytes per 16-bit load
+      const uint16_t pair = u16_at(b + 2 + i);
+      out[i] = static_cast<float>(static_cast<int8_t>(pair & 0xFF)) * d;
+      out[i + 1] = static_cast<float>(static_cast<int8_t>(pair >> 8)) * d;
+    }
   } else if constexpr (T == DType::Q2_K || T == DType::Q3_K) {
     // Elements 32*j32 + l of super-block g/8: 2-bit field s = j32 % 4 of
     // qs[32*(j32/4) + l]; sub-block of 16 is 2*j32 + l/16.
