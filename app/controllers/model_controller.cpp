@@ -23,6 +23,12 @@ ModelController::ModelController(EngineWorker* worker, TokenCounter* counter, QO
             chat_template_ = tmpl;
             context_length_ = context;
             error_.clear();
+            device_.clear();
+            device_warning_.clear();
+            if (auto model = worker_->loadedModel()) {
+              device_ = QString::fromStdString(model->backend_report().summary());
+              device_warning_ = QString::fromStdString(model->backend_report().fallback);
+            }
             if (counter_) counter_->setModel(path);
             set_status(Status::Ready);
             emit loaded(path);
@@ -71,6 +77,11 @@ void ModelController::cancelLoad() {
 
 void ModelController::dismissError() {
   if (status_ == Status::Failed) set_status(Status::None);
+}
+
+void ModelController::dismissDeviceWarning() {
+  device_warning_.clear();
+  emit statusChanged();
 }
 
 void ModelController::set_status(Status status) {

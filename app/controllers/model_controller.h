@@ -25,6 +25,10 @@ class ModelController : public QObject {
   Q_PROPERTY(QString chatTemplate READ chatTemplate NOTIFY statusChanged)
   Q_PROPERTY(qint64 contextLength READ contextLength NOTIFY statusChanged)
   Q_PROPERTY(QString error READ error NOTIFY statusChanged)
+  // The device running the model ("vulkan: AMD Radeon RX 7900 XTX (32/32 layers)",
+  // "cpu (avx2, 8 threads)") and why a GPU asked for is not used (empty: none).
+  Q_PROPERTY(QString device READ device NOTIFY statusChanged)
+  Q_PROPERTY(QString deviceWarning READ deviceWarning NOTIFY statusChanged)
 
  public:
   enum class Status { None, Loading, Ready, Failed };
@@ -41,6 +45,9 @@ class ModelController : public QObject {
   QString chatTemplate() const { return chat_template_; }
   qint64 contextLength() const { return context_length_; }
   QString error() const { return error_; }
+  QString device() const { return device_; }
+  QString deviceWarning() const { return device_warning_; }
+  Q_INVOKABLE void dismissDeviceWarning();
 
   // A path or a file:// URL (from a file dialog).
   Q_INVOKABLE void load(const QString& path_or_url);
@@ -65,7 +72,7 @@ class ModelController : public QObject {
   Status status_ = Status::None;
   double progress_ = 0;
   QString phase_;
-  QString path_, name_, chat_template_, error_;
+  QString path_, name_, chat_template_, error_, device_, device_warning_;
   qint64 context_length_ = 0;
   int threads_ = 0;
   LoadOptionsProvider options_provider_;

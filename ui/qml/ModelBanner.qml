@@ -9,7 +9,7 @@ Item {
     id: root
     signal chooseModel()
     implicitHeight: loading.visible ? loading.implicitHeight : failed.visible ? failed.implicitHeight
-                  : none.visible ? none.implicitHeight : 0
+                  : none.visible ? none.implicitHeight : fallback.visible ? fallback.implicitHeight : 0
 
     Rectangle {
         id: loading
@@ -81,5 +81,19 @@ Item {
         message: qsTr("No model is loaded. Choose a GGUF file or a Hugging Face model folder to start chatting.")
         actionText: qsTr("Choose model…")
         onAction: root.chooseModel()
+    }
+
+    // A GPU backend was asked for (or chosen automatically) but could not run
+    // the model: it runs on the CPU, and the user should know why.
+    Banner {
+        id: fallback
+        objectName: "deviceFallbackBanner"
+        anchors.left: parent.left
+        anchors.right: parent.right
+        visible: models.status === ModelController.Ready && models.deviceWarning.length > 0
+        kind: "warning"
+        message: qsTr("The GPU is not used: %1").arg(models.deviceWarning)
+        secondaryText: qsTr("Dismiss")
+        onSecondary: models.dismissDeviceWarning()
     }
 }
