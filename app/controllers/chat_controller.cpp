@@ -74,7 +74,8 @@ std::string ChatController::renderPrompt(const std::vector<storage::Message>& pa
                                          const QString& draft) const {
   const ChatTemplate tmpl = chat_template();
   const std::optional<CustomChatTemplate> custom = custom_template();
-  const std::vector<ChatMessage> chat = chat_messages(path, draft, custom ? std::string() : tmpl.default_system());
+  const std::vector<ChatMessage> chat =
+      chat_messages(path, draft, custom ? std::string() : tmpl.default_system());
   return custom ? custom->render(chat) : tmpl.render(chat, true);
 }
 
@@ -257,7 +258,8 @@ void ChatController::setRemote(RemoteWorker* worker, const RemoteEndpoints* endp
 
 bool ChatController::generate_remote_reply(qint64 parent_id) {
   const std::optional<RemoteModelRef> ref = parse_remote_model_path(settings_.modelPath());
-  const RemoteEndpoints::Endpoint* endpoint = ref && endpoints_ ? endpoints_->find(ref->endpoint_id) : nullptr;
+  const RemoteEndpoints::Endpoint* endpoint =
+      ref && endpoints_ ? endpoints_->find(ref->endpoint_id) : nullptr;
   if (!remote_ || !endpoint) {
     show_error(tr("This conversation's remote endpoint was removed. Choose another model."));
     return false;
@@ -272,7 +274,7 @@ bool ChatController::generate_remote_reply(qint64 parent_id) {
   // The server applies its own chat template (and its default system prompt).
   request.chat.messages = chat_messages(store_.path_to(parent_id), {}, {});
   request.chat.max_tokens = settings_.maxTokens();
-  request.chat.temperature = static_cast<float>(settings_.temperature());
+  request.chat.temperature = static_cast<float>(std::min(settings_.temperature(), 2.0));  // OpenAI's range
   request.chat.top_p = static_cast<float>(settings_.topP());
   if (settings_.seed() >= 0) request.chat.seed = settings_.seed();
   request.model_label = tr("%1 @ %2").arg(ref->model, endpoint->name);

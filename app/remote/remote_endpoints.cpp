@@ -210,8 +210,8 @@ void RemoteEndpoints::list(const QString& endpoint_id, const QString& name,
     emit testChanged();
   }
   server::RemoteEndpoint bounded = endpoint;
-  bounded.connect_timeout = kConnectTimeout;
-  bounded.read_timeout = kListTimeout;
+  bounded.connect_timeout = connect_timeout_;
+  bounded.read_timeout = list_timeout_;
   QMetaObject::invokeMethod(thread_->worker(), [w = thread_->worker(), ticket, name, bounded] {
     w->listModels(ticket, name, bounded);
   });
@@ -222,7 +222,8 @@ void RemoteEndpoints::test(const QString& base_url, const QString& api_key) {
   if (url.isEmpty()) {
     test_ticket_ = 0;
     test_ok_ = false;
-    test_message_ = tr("“%1” is not an endpoint URL; write it as http://host:port/v1").arg(base_url.trimmed());
+    test_message_ =
+        tr("“%1” is not an endpoint URL; write it as http://host:port/v1").arg(base_url.trimmed());
     test_models_.clear();
     emit testChanged();
     return;
@@ -257,9 +258,10 @@ void RemoteEndpoints::on_listed(quint64 ticket, const QStringList& models, const
     test_ticket_ = 0;
     test_ok_ = ok;
     test_models_ = models;
-    test_message_ = !ok                ? error
-                    : models.isEmpty() ? tr("Connected, but the endpoint lists no models.")
-                                       : tr("Connected: %n model(s).", nullptr, static_cast<int>(models.size()));
+    test_message_ = !ok ? error
+                    : models.isEmpty()
+                        ? tr("Connected, but the endpoint lists no models.")
+                        : tr("Connected: %n model(s).", nullptr, static_cast<int>(models.size()));
     emit testChanged();
     return;
   }
@@ -297,6 +299,14 @@ void RemoteEndpoints::set_error(const QString& message) {
 
 void RemoteEndpoints::dismissError() {
   set_error({});
+}
+
+void RemoteEndpoints::clearTest() {
+  test_ticket_ = 0;
+  test_ok_ = false;
+  test_message_.clear();
+  test_models_.clear();
+  emit testChanged();
 }
 
 }  // namespace neox::app

@@ -97,6 +97,13 @@ class RemoteEndpoints : public QAbstractListModel {
   // (known: the endpoint still exists).
   Q_INVOKABLE QVariantMap describe(const QString& model_path) const;
   Q_INVOKABLE void dismissError();
+  // Forgets the last "Test connection" answer (the form opens afresh).
+  Q_INVOKABLE void clearTest();
+  // Listing timeouts (tests shorten them).
+  void setListTimeouts(std::chrono::seconds connect, std::chrono::seconds read) {
+    connect_timeout_ = connect;
+    list_timeout_ = read;
+  }
 
   const Endpoint* find(const QString& id) const;
   server::RemoteEndpoint connection_of(const Endpoint& e) const;
@@ -130,6 +137,8 @@ class RemoteEndpoints : public QAbstractListModel {
   QString test_message_;
   QStringList test_models_;
   QString error_;
+  std::chrono::seconds connect_timeout_ = kConnectTimeout;
+  std::chrono::seconds list_timeout_ = kListTimeout;
 };
 
 }  // namespace neox::app

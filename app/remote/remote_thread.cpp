@@ -12,7 +12,8 @@ RemoteThread::RemoteThread(const QString& database_path) : worker_(new RemoteWor
 
 RemoteThread::~RemoteThread() {
   worker_->stopGeneration(std::numeric_limits<quint64>::max());
-  QMetaObject::invokeMethod(worker_, [w = worker_] { w->shutdown(); }, Qt::BlockingQueuedConnection);
+  QMetaObject::invokeMethod(
+      worker_, [w = worker_] { w->shutdown(); }, Qt::BlockingQueuedConnection);
   thread_.quit();
   thread_.wait();
   delete worker_;

@@ -24,7 +24,8 @@ QString explain_remote_error(const QString& endpoint_name, const QString& base_u
   // status and the server's message, or cpp-httplib's name of a socket error.
   const QString prefix = QStringLiteral("remote server ") + base_url + QStringLiteral(": ");
   if (detail.startsWith(prefix)) detail = detail.mid(prefix.size());
-  const QString who = endpoint_name.isEmpty() ? base_url : QStringLiteral("“%1” (%2)").arg(endpoint_name, base_url);
+  const QString who =
+      endpoint_name.isEmpty() ? base_url : QStringLiteral("“%1” (%2)").arg(endpoint_name, base_url);
   static const QRegularExpression status(QStringLiteral("^(\\d{3}) (.*)$"),
                                          QRegularExpression::DotMatchesEverythingOption);
   const QRegularExpressionMatch m = status.match(detail);
@@ -37,18 +38,21 @@ QString explain_remote_error(const QString& endpoint_name, const QString& base_u
           .arg(code)
           .arg(message);
     if (code == 404)
-      return QObject::tr("Remote endpoint %1 has no such path or model (HTTP 404: %2). Check that the URL ends in /v1.")
-          .arg(who, message);
+      return QObject::
+          tr("Remote endpoint %1 has no such path or model (HTTP 404: %2). Check that the URL ends in /v1.")
+              .arg(who, message);
     return QObject::tr("Remote endpoint %1 answered HTTP %2: %3").arg(who).arg(code).arg(message);
   }
   if (detail == QLatin1String("Connection"))
-    return QObject::tr("Cannot connect to remote endpoint %1: nothing answers there. Is the server running, and "
-                       "are the host and port right?")
+    return QObject::tr(
+               "Cannot connect to remote endpoint %1: nothing answers there. Is the server running, and "
+               "are the host and port right?")
         .arg(who);
   if (detail == QLatin1String("ConnectionTimeout"))
     return QObject::tr("Remote endpoint %1 did not accept the connection in time (timeout).").arg(who);
   if (detail == QLatin1String("Read"))
-    return QObject::tr("Remote endpoint %1 stopped answering (the connection broke or timed out).").arg(who);
+    return QObject::tr("Remote endpoint %1 did not answer in time (timeout), or closed the connection.")
+        .arg(who);
   if (detail.startsWith(QLatin1String("SSL")))
     return QObject::tr("Remote endpoint %1: the HTTPS connection failed (%2).").arg(who, detail);
   return QObject::tr("Remote endpoint %1: %2").arg(who, detail);

@@ -32,7 +32,7 @@ namespace neox::app {
 struct RemoteGenerationRequest {
   quint64 id = 0;  // from the same series as the chat's local requests
   qint64 conversation_id = 0;
-  qint64 parent_id = 0;  // the user message the reply answers
+  qint64 parent_id = 0;   // the user message the reply answers
   QString endpoint_name;  // for error messages ("Remote endpoint “lab”: ...")
   server::RemoteEndpoint endpoint;
   server::RemoteChatRequest chat;

@@ -31,7 +31,8 @@ ServerController::ServerController(storage::Database& db, EngineWorker* worker, 
   thread_.start();
   connect(host_object_, &ServerHost::started, this, [this](quint64 serial, int port, const QString& id) {
     if (serial != generation_) return;
-    const QString shown = host_.contains(QLatin1Char(':')) ? QLatin1Char('[') + host_ + QLatin1Char(']') : host_;
+    const QString shown =
+        host_.contains(QLatin1Char(':')) ? QLatin1Char('[') + host_ + QLatin1Char(']') : host_;
     url_ = QStringLiteral("http://%1:%2/v1").arg(shown).arg(port);
     model_id_ = id;
     set_state(QStringLiteral("running"));
@@ -105,7 +106,8 @@ void ServerController::save_settings() {
     settings.set(kApiKeyKey, to_std(api_key_));
     if (!api_key_.isEmpty()) restrict_to_owner(db_.path());
   } catch (const std::exception& e) {
-    set_state(QStringLiteral("error"), tr("The server settings could not be saved: %1").arg(to_qstring(e.what())));
+    set_state(QStringLiteral("error"),
+              tr("The server settings could not be saved: %1").arg(to_qstring(e.what())));
   }
 }
 
@@ -175,10 +177,11 @@ void ServerController::apply() {
   }
   if (!loopback() && api_key_.isEmpty()) {
     stop();
-    set_state(QStringLiteral("error"),
-              tr("listening on %1 lets other machines use the model, so it needs an API key. Generate one, or "
-                 "listen on 127.0.0.1.")
-                  .arg(host_));
+    set_state(
+        QStringLiteral("error"),
+        tr("listening on %1 lets other machines use the model, so it needs an API key. Generate one, or "
+           "listen on 127.0.0.1.")
+            .arg(host_));
     return;
   }
   std::shared_ptr<LoadedModel> model =
@@ -199,9 +202,8 @@ void ServerController::apply() {
   last_request_.clear();
   emit requestCountChanged();
   set_state(QStringLiteral("starting"));
-  QMetaObject::invokeMethod(host_object_, [h = host_object_, serial, model, options] {
-    h->start(serial, model, options);
-  });
+  QMetaObject::invokeMethod(host_object_,
+                            [h = host_object_, serial, model, options] { h->start(serial, model, options); });
 }
 
 void ServerController::set_state(const QString& state, const QString& error) {

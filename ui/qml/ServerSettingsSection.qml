@@ -142,6 +142,7 @@ SettingsSection {
                 placeholderText: qsTr("No key")
                 font.family: Theme.monoFamily
                 selectByMouse: true
+                onTextChanged: cursorPosition = 0  // the key's start, not its end
             }
             FlatButton {
                 objectName: "generateKeyButton"
