@@ -78,12 +78,23 @@ endforeach()
 add_custom_target(neox_man_pages ALL DEPENDS ${neox_man_pages})
 install(FILES ${neox_man_pages} DESTINATION share/man/man1)
 
-# Licence, as Debian wants it (machine-readable copyright), in each package.
-install(FILES ${neox_installer_dir}/debian/copyright DESTINATION share/doc/neox-studio COMPONENT studio)
-install(FILES ${neox_installer_dir}/debian/lintian-overrides DESTINATION share/lintian/overrides
-        RENAME neox-studio COMPONENT studio)
+# Licence (machine-readable copyright) and changelog, as Debian wants them,
+# in each package's doc folder.
+configure_file(${neox_installer_dir}/debian/changelog.in ${neox_generated_dir}/changelog @ONLY)
+if(NEOX_GZIP)
+  add_custom_command(OUTPUT ${neox_generated_dir}/changelog.gz
+    COMMAND ${NEOX_GZIP} -9nkf ${neox_generated_dir}/changelog
+    DEPENDS ${neox_generated_dir}/changelog VERBATIM)
+  add_custom_target(neox_changelog ALL DEPENDS ${neox_generated_dir}/changelog.gz)
+  set(neox_changelog ${neox_generated_dir}/changelog.gz)
+else()
+  set(neox_changelog ${neox_generated_dir}/changelog)
+endif()
+install(FILES ${neox_installer_dir}/debian/copyright ${neox_changelog}
+        DESTINATION share/doc/neox-studio COMPONENT studio)
 if(TARGET neox_backend_cuda)
-  install(FILES ${neox_installer_dir}/debian/copyright DESTINATION share/doc/neox-studio-cuda COMPONENT cuda)
+  install(FILES ${neox_installer_dir}/debian/copyright ${neox_changelog}
+          DESTINATION share/doc/neox-studio-cuda COMPONENT cuda)
 endif()
 
 # ---- CPack ----------------------------------------------------------------------
@@ -91,11 +102,22 @@ set(CPACK_PACKAGE_NAME neox-studio)
 set(CPACK_PACKAGE_VENDOR "The NeoX Studio developers")
 set(CPACK_PACKAGE_CONTACT "The NeoX Studio developers <neox-studio@users.noreply.github.com>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "chat and code with language models that run on this computer")
-set(CPACK_PACKAGE_DESCRIPTION "NeoX Studio is a desktop chat and code assistant for GPT-NeoX-family \
-language models (Pythia, GPT-NeoX-20B, Dolly-v2, RedPajama-INCITE, StableLM-alpha, OpenAssistant) \
-that run entirely on this computer, on an inference engine of its own. It comes with neox, a command \
-line to inspect, tokenize, generate, chat, benchmark, quantize and serve an OpenAI-compatible API.")
+# Debian descriptions: a synopsis line, then the long text in lines under 80
+# columns (CPack indents them but does not wrap). No package-wide
+# CPACK_PACKAGE_DESCRIPTION_SUMMARY: CPack would put it in front of both
+# packages' descriptions, and neox-studio-cuda needs its own synopsis.
+set(CPACK_DEBIAN_STUDIO_DESCRIPTION "chat and code with language models that run on this computer
+NeoX Studio is a desktop chat and code assistant for GPT-NeoX-family
+language models (Pythia, GPT-NeoX-20B, Dolly-v2, RedPajama-INCITE,
+StableLM-alpha, OpenAssistant) that run entirely on this computer, on an
+inference engine of its own.
+.
+It comes with neox, a command line to inspect, tokenize, generate, chat,
+benchmark, quantize and serve an OpenAI-compatible API.")
+set(CPACK_DEBIAN_CUDA_DESCRIPTION "CUDA backend for NeoX Studio (NVIDIA GPUs)
+The CUDA backend of the NeoX Studio engine, a module that neox-studio and
+neox load at run time when it is installed. Without it, or without an NVIDIA
+driver, they use Vulkan or the CPU.")
 set(CPACK_PACKAGE_HOMEPAGE_URL ${NEOX_HOMEPAGE_URL})
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "NeoX Studio")
 set(CPACK_PACKAGE_EXECUTABLES neox-studio "NeoX Studio")
@@ -117,7 +139,7 @@ set(CPACK_COMPONENT_CUDA_DEPENDS studio)
 
 # Tarball: one archive, every component, one top folder.
 set(CPACK_ARCHIVE_COMPONENT_INSTALL OFF)
-set(CPACK_ARCHIVE_FILE_NAME neox-studio-${PROJECT_VERSION}-linux-${CMAKE_SYSTEM_PROCESSOR})
+set(CPACK_PACKAGE_FILE_NAME neox-studio-${PROJECT_VERSION}-linux-${CMAKE_SYSTEM_PROCESSOR})  # also its top folder
 
 # Debian: one package per component.
 set(CPACK_DEB_COMPONENT_INSTALL ON)
@@ -141,19 +163,22 @@ endforeach()
 list(REMOVE_DUPLICATES neox_qml_packages)
 list(SORT neox_qml_packages)
 string(JOIN ", " CPACK_DEBIAN_STUDIO_PACKAGE_DEPENDS ${neox_qml_packages})
-# The Theme's font; the Wayland platform plugin (X11's is in libqt6gui6).
+# The Theme's font; the Wayland platform plugin (X11's is in libqt6gui6); a
+# Vulkan driver for the Vulkan backend (shlibdeps adds the loader, libvulkan1).
 set(CPACK_DEBIAN_STUDIO_PACKAGE_RECOMMENDS "fonts-dejavu-core, qt6-wayland")
+if(TARGET neox_backend_vulkan)
+  string(APPEND CPACK_DEBIAN_STUDIO_PACKAGE_RECOMMENDS ", mesa-vulkan-drivers | vulkan-icd")
+endif()
 set(CPACK_DEBIAN_STUDIO_PACKAGE_SUGGESTS "neox-studio-cuda")
 
 set(CPACK_DEBIAN_CUDA_PACKAGE_NAME neox-studio-cuda)
 set(CPACK_DEBIAN_CUDA_FILE_NAME DEB-DEFAULT)
-set(CPACK_DEBIAN_CUDA_DESCRIPTION "CUDA backend for NeoX Studio (NVIDIA GPUs)
- The CUDA backend of the NeoX Studio engine, loaded at run time by neox-studio
- and neox when present. Without it, or without an NVIDIA driver, they use
- Vulkan or the CPU.")
 # The CUDA runtime and cuBLAS: dpkg-shlibdeps names them when the toolkit came
 # from Debian packages; a toolkit from NVIDIA's installer is not in dpkg's
 # database, so name NVIDIA's repository packages for that version instead.
+if(TARGET neox_backend_cuda)
+  find_package(CUDAToolkit QUIET)  # engine/ found it, but in its own directory scope
+endif()
 if(TARGET neox_backend_cuda AND CUDAToolkit_VERSION_MAJOR)
   set(neox_cuda_deps_default
       "cuda-cudart-${CUDAToolkit_VERSION_MAJOR}-${CUDAToolkit_VERSION_MINOR}, libcublas-${CUDAToolkit_VERSION_MAJOR}-${CUDAToolkit_VERSION_MINOR}")
@@ -222,7 +247,7 @@ if(NEOX_BUILD_TESTS)
   if(TARGET neox)
     add_test(NAME packaging.version_neox COMMAND neox --version)
     set_tests_properties(packaging.version_neox PROPERTIES PASS_REGULAR_EXPRESSION
-      "^neox ${neox_version_re}\ncommit: [^\n]+\nbuild: [^\n]+\nbackends compiled in: cpu[^\n]*\ndevice: cpu: ")
+      "^neox ${neox_version_re}\ncommit: [^\n]+\nbuild: [^\n]+\nbackends compiled in: cpu[^\n]*\n(device: [^\n]+\n)*device: cpu: ")
   endif()
   if(TARGET neox-studio)
     add_test(NAME packaging.version_studio COMMAND neox-studio --version)

@@ -37,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 
 for p in neox-studio neox-studio-cuda; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "installed"; then
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null; then
     fail "$p is installed on this machine already; remove it first (dpkg --purge $p)"
   fi
 done
@@ -78,11 +78,12 @@ if [ -n "$cuda_deb" ]; then
   cuda_depends=$(dpkg-deb -f "$cuda_deb" Depends)
   echo "    $(basename "$cuda_deb") Depends: $cuda_depends"
   grep -q "neox-studio (= $version)" <<<"$cuda_depends" || fail "neox-studio-cuda does not depend on neox-studio (= $version)"
-  dpkg-deb -c "$cuda_deb" | grep -q " ./usr/lib/neox/libneox_backend_cuda.so$" || fail "no CUDA module in $cuda_deb"
+  dpkg-deb -c "$cuda_deb" >"$work/cuda-deb-contents"
+  grep -q " ./usr/lib/neox/libneox_backend_cuda.so$" "$work/cuda-deb-contents" || fail "no CUDA module in $cuda_deb"
 fi
 if command -v lintian >/dev/null && [ "${NEOX_LINTIAN:-1}" != 0 ]; then
   # Errors fail the test; warnings are printed (an unofficial package has some).
-  lintian --fail-on error --suppress-tags no-changelog,no-manual-page "$deb" | sed 's/^/    lintian: /' ||
+  lintian --fail-on error "$deb" | sed 's/^/    lintian: /' ||
     fail "lintian errors"
 fi
 
@@ -96,7 +97,7 @@ if ! $sudo dpkg -i "$deb" >"$work/dpkg.log" 2>&1; then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -f -y -q >>"$work/dpkg.log" 2>&1 ||
     { cat "$work/dpkg.log"; fail "apt-get install -f"; }
 fi
-dpkg-query -W -f='${Status}\n' neox-studio | grep -q "install ok installed" || fail "neox-studio did not install"
+dpkg-query -W -f='${Status}\n' neox-studio | grep "install ok installed" >/dev/null || fail "neox-studio did not install"
 
 step "installed programs"
 [ "$(command -v neox-studio)" = /usr/bin/neox-studio ] || fail "neox-studio is not /usr/bin/neox-studio"
@@ -168,13 +169,14 @@ mkdir -p "$dir"
 tar -xzf "$tarball" -C "$dir"
 top=$(ls "$dir")
 root="$dir/$top"
-readelf -d "$root/bin/neox" | grep -q 'R.*PATH.*\$ORIGIN/../lib' || fail "bin/neox has no RUNPATH \$ORIGIN/../lib"
+# (grep without -q reads all its input: with pipefail, an early exit would fail the writer.)
+readelf -d "$root/bin/neox" | grep 'R.*PATH.*\$ORIGIN/../lib' >/dev/null || fail "bin/neox has no RUNPATH \$ORIGIN/../lib"
 cd "$work"  # run from elsewhere: nothing may depend on the current folder
 out=$("$root/bin/neox" --version)
 grep -q "^neox $version$" <<<"$out" || fail "tarball bin/neox --version: $out"
 out=$(env -u DISPLAY "$root/bin/neox-studio" --version)
 grep -q "^neox-studio $version$" <<<"$out" || fail "tarball bin/neox-studio --version: $out"
-"$root/bin/neox" info "$model" | grep -qE "architecture: +gptneox" || fail "tarball bin/neox info"
+"$root/bin/neox" info "$model" | grep -E "architecture: +gptneox" >/dev/null || fail "tarball bin/neox info"
 [ -f "$root/share/neox-studio/catalog/models.json" ] || fail "tarball lacks share/neox-studio/catalog/models.json"
 echo "    $top runs from $dir"
 cd "$source_dir"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs every test: the Release build under ctest, the
-# engine, storage and server tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and
+# Sets up, builds and runs every test: the Release build under ctest, its
+# packages (scripts/package-test.sh: .deb and tarball), the engine, storage and
+# server tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and
 # each libFuzzer target for a short time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,9 @@ export CCACHE_DIR=${CCACHE_DIR:-$PWD/.ccache}
 echo "== Release build and tests"
 scripts/build.sh build
 ctest --test-dir build --output-on-failure -j2
+
+echo "== Packages: the .deb installed, run and purged; the relocatable tarball run from a temporary folder"
+scripts/package-test.sh build
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build: engine, storage and server tests"
 # The Qt app is left out of this build: its tests run in the Release stage.

@@ -14,6 +14,7 @@
 #include "controllers/model_controller.h"
 #include "controllers/qt_text.h"
 #include "manager/app_settings.h"
+#include "shell/about_info.h"
 #include "shell/studio_services.h"
 #include "text/code_highlighter.h"
 #include "text/markdown_html.h"
@@ -38,6 +39,9 @@ QString StudioOptions::parse(const QStringList& arguments) {
   parser.addOption({QStringLiteral("quit-after-first-frame"), QStringLiteral("quit once the window showed")});
   parser.addOption({QStringLiteral("screenshot"), QStringLiteral("save the window as PNG, then quit"),
                     QStringLiteral("file")});
+  // main() answers --version before the GUI starts (no display needed); listed here for --help.
+  parser.addOption({QStringLiteral("version"),
+                    QStringLiteral("print version, commit, build type and backends compiled in, then quit")});
   if (!parser.parse(arguments)) return parser.errorText();
   if (parser.isSet(QStringLiteral("help"))) {
     std::fputs(qPrintable(parser.helpText()), stdout);
@@ -68,6 +72,8 @@ void register_qml_types() {
   qmlRegisterUncreatableType<ChatController>(uri, 1, 0, "ChatController", "made by the app");
   qmlRegisterUncreatableType<MessageListModel>(uri, 1, 0, "MessageListModel", "made by the app");
   qmlRegisterUncreatableType<GenerationSettings>(uri, 1, 0, "GenerationSettings", "made by the app");
+  qmlRegisterSingletonType<AboutInfo>(uri, 1, 0, "BuildInfo",
+                                      [](QQmlEngine*, QJSEngine*) { return new AboutInfo; });
 }
 
 void prepare_qml_engine(QQmlEngine& engine) {

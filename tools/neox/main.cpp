@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "neox/error.h"
+#include "neox_build_info.h"
 
 namespace {
 
@@ -33,7 +34,8 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   try {
     if (command == "--version" || command == "version") {
-      std::printf("neox %s\n", NEOX_VERSION);
+      // Version, commit, build type, backends compiled in and the devices found.
+      std::fputs(neox::build::version_text("neox", /*with_devices=*/true).c_str(), stdout);
       return 0;
     }
     if (command == "--help" || command == "-h" || command == "help") {

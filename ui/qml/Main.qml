@@ -65,6 +65,7 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+K"; onActivated: codePane.visible = !codePane.visible }
     Shortcut { sequence: "Ctrl+,"; onActivated: settingsDrawer.opened ? settingsDrawer.close() : settingsDrawer.open() }
     Shortcut { sequence: "Ctrl+Shift+L"; onActivated: window.toggleTheme() }
+    Shortcut { sequence: "F1"; onActivated: aboutDialog.open() }  // About: version, build, devices
     Shortcut { sequence: "Ctrl+M"; onActivated: window.showPage("models") }
     Shortcut { sequences: ["Ctrl+Shift+,", "Ctrl+Shift+<"]; onActivated: window.showPage("settings") }
     Shortcut {
@@ -145,6 +146,8 @@ ApplicationWindow {
         visible: firstRun.active
         onChooseExisting: window.page = "models"
     }
+
+    AboutDialog { id: aboutDialog }
 
     UndoToast {
         anchors.horizontalCenter: parent.horizontalCenter
