@@ -12,8 +12,8 @@ packages=(
   libcpp-httplib-dev                # the local OpenAI-compatible API server
   # Vulkan backend: loader + headers, glslc (shaders → SPIR-V at build time), Mesa's
   # lavapipe (a CPU Vulkan device: how CI runs the Vulkan tests), the validation layers
-  # the tests enable; glslang-tools only for building llama.cpp's Vulkan backend (bench/)
-  libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers glslang-tools
+  # the tests enable; glslang-tools and spirv-headers only for llama.cpp's Vulkan build (bench/)
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers glslang-tools spirv-headers
   # desktop app: Qt 6.4 Quick, its QML modules, and Qt Test / Qt Quick Test
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools libqt6opengl6-dev
   qt6-qpa-plugins qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
