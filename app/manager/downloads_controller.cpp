@@ -18,7 +18,11 @@ DownloadsController::DownloadsController(AppSettings& settings, storage::Databas
                                          std::shared_ptr<models::MemoryProbe> probe,
                                          const QString& catalog_path, models::DownloadOptions options,
                                          QObject* parent)
-    : QObject(parent), settings_(settings), store_(db), probe_(std::move(probe)) {
+    : QObject(parent),
+      settings_(settings),
+      store_(db),
+      probe_(std::move(probe)),
+      catalog_path_(catalog_path) {
   if (catalog_path.isEmpty()) {
     catalog_error_ = tr("The model catalog (models.json) was not found beside the app.");
   } else {
@@ -46,7 +50,6 @@ DownloadsController::DownloadsController(AppSettings& settings, storage::Databas
   manager_->restore(folder);
   for (const QFileInfo& sub : QDir(folder).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot))
     manager_->restore(sub.absoluteFilePath());
-  refreshCatalog();
 }
 
 DownloadsController::~DownloadsController() {
@@ -65,7 +68,18 @@ int DownloadsController::activeCount() const {
   return n;
 }
 
+QVariantList DownloadsController::catalog() const {
+  if (catalog_dirty_) compute_catalog();
+  return catalog_rows_;
+}
+
 void DownloadsController::refreshCatalog() {
+  catalog_dirty_ = true;
+  emit catalogChanged();
+}
+
+void DownloadsController::compute_catalog() const {
+  catalog_dirty_ = false;
   catalog_rows_.clear();
   if (catalog_) {
     const uint64_t ram = probe_ ? probe_->ram_available() : 0;
@@ -114,7 +128,6 @@ void DownloadsController::refreshCatalog() {
                                    {"variants", variants}};
     }
   }
-  emit catalogChanged();
 }
 
 QString DownloadsController::downloadVariant(const QString& model_id, int variant_index) {

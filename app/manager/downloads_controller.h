@@ -44,7 +44,9 @@ class DownloadsController : public QObject {
   QObject* list() const { return rows_; }
   neox::models::DownloadManager& manager() { return *manager_; }
   const neox::models::Catalog* catalog_data() const { return catalog_ ? &*catalog_ : nullptr; }
-  QVariantList catalog() const { return catalog_rows_; }
+  QString catalog_path() const { return catalog_path_; }
+  // Computed on first use (the fit column asks the GPU backends for their free memory).
+  QVariantList catalog() const;
   QString catalogError() const { return catalog_error_; }
   int activeCount() const;
   QString notice() const { return notice_; }
@@ -73,9 +75,12 @@ class DownloadsController : public QObject {
   AppSettings& settings_;
   storage::ModelStore store_;
   std::shared_ptr<neox::models::MemoryProbe> probe_;
+  QString catalog_path_;
   std::optional<neox::models::Catalog> catalog_;
   QString catalog_error_;
-  QVariantList catalog_rows_;
+  mutable QVariantList catalog_rows_;
+  mutable bool catalog_dirty_ = true;
+  void compute_catalog() const;
   neox::models::DownloadManager* manager_;
   neox::models::DownloadListModel* rows_;
   QString notice_;

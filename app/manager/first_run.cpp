@@ -1,5 +1,10 @@
 #include "manager/first_run.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include "controllers/qt_text.h"
 #include "manager/app_settings.h"
 #include "manager/downloads_controller.h"
@@ -9,19 +14,58 @@ namespace neox::app {
 
 namespace models = neox::models;
 
+namespace {
+
+// The catalog with only the variants a download gives as they are.
+std::optional<models::Catalog> downloadable_catalog(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return std::nullopt;
+  QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
+  QJsonArray kept;
+  for (const QJsonValue& m : root.value("models").toArray()) {
+    QJsonObject model = m.toObject();
+    QJsonArray variants;
+    for (const QJsonValue& v : model.value("variants").toArray())
+      if (v.toObject().value("source").toString() == u"download") variants.append(v);
+    if (variants.isEmpty()) continue;
+    model["variants"] = variants;
+    kept.append(model);
+  }
+  root["models"] = kept;
+  try {
+    return models::Catalog::parse(QJsonDocument(root).toJson().toStdString(), "models.json (downloadable)");
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
 FirstRun::FirstRun(AppSettings& settings, DownloadsController& downloads,
                    std::shared_ptr<models::MemoryProbe> probe, QObject* parent)
-    : QObject(parent), settings_(settings), downloads_(downloads) {
-  if (!probe) return;
-  ram_total_ = double(probe->ram_total());
-  ram_available_ = double(probe->ram_available());
+    : QObject(parent), settings_(settings), downloads_(downloads), probe_(std::move(probe)) {
+  if (!probe_) return;
+  ram_total_ = double(probe_->ram_total());
+  ram_available_ = double(probe_->ram_available());
+}
+
+QVariantMap FirstRun::recommendation() const {
+  if (recommended_ || !probe_) return recommendation_;
+  recommended_ = true;
   const models::Catalog* catalog = downloads_.catalog_data();
-  if (!catalog) return;
-  const auto pick = models::recommend_model(*catalog, probe->ram_available(), probe->gpus());
-  if (!pick || !pick->model || !pick->variant) return;
-  int variant_index = 0;
-  for (size_t i = 0; i < pick->model->variants.size(); ++i)
-    if (&pick->model->variants[i] == pick->variant) variant_index = static_cast<int>(i);
+  const std::optional<models::Catalog> downloadable = downloadable_catalog(downloads_.catalog_path());
+  if (!catalog || !downloadable) return recommendation_;
+  const auto pick = models::recommend_model(*downloadable, probe_->ram_available(), probe_->gpus());
+  if (!pick || !pick->model || !pick->variant) return recommendation_;
+  // The same variant's index in the full catalog (what downloadVariant takes).
+  const models::CatalogModel* full = catalog->find(pick->model->id);
+  if (!full) return recommendation_;
+  int variant_index = -1;
+  for (size_t i = 0; i < full->variants.size(); ++i)
+    if (full->variants[i].source == "download" && full->variants[i].format == pick->variant->format &&
+        full->variants[i].quantization == pick->variant->quantization)
+      variant_index = static_cast<int>(i);
+  if (variant_index < 0) return recommendation_;
   uint64_t size = pick->variant->approx_size_bytes;
   recommendation_ = {{"modelId", to_qstring(pick->model->id)},
                      {"variantIndex", variant_index},
@@ -33,6 +77,7 @@ FirstRun::FirstRun(AppSettings& settings, DownloadsController& downloads,
                      {"memoryNeeded", double(pick->memory_needed)},
                      {"onGpu", pick->on_gpu},
                      {"reason", to_qstring(pick->reason)}};
+  return recommendation_;
 }
 
 void FirstRun::offer(bool model_given) {
@@ -42,9 +87,10 @@ void FirstRun::offer(bool model_given) {
 }
 
 QString FirstRun::downloadRecommended() {
-  if (recommendation_.isEmpty()) return tr("No catalog model fits the memory this computer has free.");
-  const QString error = downloads_.downloadVariant(recommendation_.value("modelId").toString(),
-                                                   recommendation_.value("variantIndex").toInt());
+  const QVariantMap pick = recommendation();
+  if (pick.isEmpty()) return tr("No catalog model fits the memory this computer has free.");
+  const QString error =
+      downloads_.downloadVariant(pick.value("modelId").toString(), pick.value("variantIndex").toInt());
   if (error.isEmpty()) dismiss();
   return error;
 }

@@ -50,9 +50,6 @@ std::optional<Recommendation> recommend_model(const Catalog& catalog, uint64_t r
   };
   for (const CatalogModel& m : catalog.models()) {
     for (const CatalogVariant& v : m.variants) {
-      // Only what can be downloaded as is: a "quantize_locally" variant needs
-      // the F16 download and `neox quantize` first, which the first run cannot offer.
-      if (v.source != "download") continue;
       Recommendation r;
       r.model = &m;
       r.variant = &v;

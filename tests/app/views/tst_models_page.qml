@@ -64,6 +64,20 @@ Item {
             }
         }
 
+        function test_per_model_defaults_are_saved() {
+            let row = null
+            for (const r of rows()) if (r.supported && !row) row = r
+            verify(row)
+            mouseClick(findChild(row, "modelDefaultsButton"))
+            const box = findChild(page, "modelContextBox")
+            tryVerify(() => box && box.visible)
+            box.currentIndex = 1   // 512 tokens
+            mouseClick(findChild(page, "saveDefaultsButton"))
+            tryVerify(() => !box.visible)
+            compare(modelLibrary.modelDefaults(row.path).contextLength, 512)
+            compare(modelLibrary.modelDefaults(row.path).gpuLayers, -1)   // left at the app's
+        }
+
         function test_catalog_and_download_from_url() {
             mouseClick(findChild(page, "catalogTab"))
             compare(page.tab, 1)
