@@ -94,6 +94,10 @@ const CudaModuleLoad& cuda_module() {
   std::call_once(once, [] {
     const char* env = std::getenv("NEOX_CUDA_MODULE");
     load = load_cuda_module_from(cuda_module_candidates(executable_path(), env ? env : ""));
+    std::error_code ec;
+    if (env && *env && !fs::exists(env, ec))  // asked for by name: say so, whatever loaded instead
+      load.reason =
+          std::string("NEOX_CUDA_MODULE=") + env + " does not exist" + (load.api ? "" : "; " + load.reason);
   });
   return load;
 }
