@@ -10,6 +10,9 @@
 #include "neox/error.h"
 #include "neox/gguf.h"
 
+#ifdef NEOX_HAVE_VULKAN
+#include "backend/vulkan/vk_devices.h"
+#endif
 #include "runtime/cuda_module.h"  // the CUDA backend, a module loaded at run time (issue 8)
 
 namespace neox {
@@ -31,6 +34,25 @@ BackendKind kind_of(Backend& b) {
   return BackendKind::kCpu;
 }
 
+// Whether a Vulkan device that is not a CPU (llvmpipe/lavapipe) exists:
+// probed once per process, so Auto does not start a Vulkan instance (tens of
+// milliseconds) on every open of a machine without a GPU.
+bool vulkan_gpu_present() {
+#ifdef NEOX_HAVE_VULKAN
+  static const bool present = [] {
+    try {
+      for (const ComputeDevice& d : vk::list_vulkan_devices())
+        if (d.type != DeviceType::kCpu) return true;
+    } catch (const std::exception&) {
+    }
+    return false;
+  }();
+  return present;
+#else
+  return false;
+#endif
+}
+
 // A GPU backend of `kind` (kAuto: CUDA, then a Vulkan GPU), or null with the
 // reason appended to `why`.
 std::shared_ptr<Backend> make_gpu_backend(BackendKind kind, int device_index, std::string& why,
@@ -44,6 +66,10 @@ std::shared_ptr<Backend> make_gpu_backend(BackendKind kind, int device_index, st
       return b;
     }
     note(reason.rfind("cuda", 0) == 0 ? reason : "cuda: " + reason);
+  }
+  if (kind == BackendKind::kAuto && !vulkan_gpu_present()) {
+    note("vulkan: no GPU device");
+    return nullptr;
   }
   if (kind == BackendKind::kVulkan || kind == BackendKind::kAuto) {
 #ifdef NEOX_HAVE_VULKAN
