@@ -69,7 +69,7 @@ SettingsSection {
                     required property var modelData
                     Layout.fillWidth: true
                     spacing: 10
-                    Icon { name: "chip"; size: 16; color: modelData.backend === "cpu" ? Theme.textMuted : Theme.accent }
+                    Icon { name: "chip"; size: 16; color: modelData.backend === "cpu" || modelData.type === "CPU" ? Theme.textMuted : Theme.accent }
                     Text {
                         text: modelData.backend.toUpperCase()
                         color: Theme.textMuted

@@ -53,7 +53,7 @@ Rectangle {
                         required property var modelData
                         Layout.fillWidth: true
                         spacing: 10
-                        Icon { name: "chip"; size: 16; color: modelData.backend === "cpu" ? Theme.textMuted : Theme.accent }
+                        Icon { name: "chip"; size: 16; color: modelData.backend === "cpu" || modelData.type === "CPU" ? Theme.textMuted : Theme.accent }
                         Text {
                             Layout.fillWidth: true
                             text: modelData.backend === "cpu" ? qsTr("CPU: %1 (%2 threads)").arg(modelData.name).arg(appSettings.maxThreads)
