@@ -6,7 +6,8 @@
 namespace neox::cli {
 
 void add_backend_flags(ArgParser& args) {
-  args.option("--backend", "", "auto, cpu, vulkan or cuda (default auto: CUDA, then a Vulkan GPU, else the CPU)")
+  args.option("--backend", "",
+              "auto, cpu, vulkan or cuda (default auto: CUDA, then a Vulkan GPU, else the CPU)")
       .option("--gpu-layers", "", "layers on the GPU, the first N; the rest on the CPU (default all)")
       .option("--device", "", "device index within the backend (see neox devices; default: the best)");
 }

@@ -1,12 +1,13 @@
 // neox devices: every compute device this build can use, and why a backend
 // has none (driver missing, module not built, ...).
+#include "neox/devices.h"
+
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "args.h"
 #include "commands.h"
-#include "neox/devices.h"
 
 namespace neox::cli {
 namespace {

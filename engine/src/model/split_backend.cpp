@@ -23,9 +23,7 @@ class SplitBackend final : public Backend {
   }
   std::string device_name() const override { return first_->device_name() + " + " + rest_->device_name(); }
   bool supports(Op op, DType weight) const override { return rest_->supports(op, weight); }
-  Backend& layer_backend(int64_t layer) override {
-    return layer >= 0 && layer < n_first_ ? *first_ : *rest_;
-  }
+  Backend& layer_backend(int64_t layer) override { return layer >= 0 && layer < n_first_ ? *first_ : *rest_; }
   void synchronize() override {
     first_->synchronize();
     rest_->synchronize();

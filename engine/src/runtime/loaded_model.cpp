@@ -131,7 +131,8 @@ LoadedModel::LoadedModel(std::shared_ptr<Backend> backend, std::unique_ptr<Model
   report_.backend = backend_->name();
   report_.device = first.device_name();
   if (report_.kind != BackendKind::kCpu)
-    for (int64_t l = 0; l < report_.n_layer && &backend_->layer_backend(l) == &first; ++l) ++report_.gpu_layers;
+    for (int64_t l = 0; l < report_.n_layer && &backend_->layer_backend(l) == &first; ++l)
+      ++report_.gpu_layers;
 }
 
 std::shared_ptr<LoadedModel> LoadedModel::open(const std::string& path, const LoadOptions& options) {
@@ -147,7 +148,8 @@ std::shared_ptr<LoadedModel> LoadedModel::open(const std::string& path, const Lo
       try {
         // Reads the configuration only (no weight data): how many layers there are.
         const int64_t n_layer = read_model_config(path).n_layer;
-        const int64_t n_gpu = options.gpu_layers < 0 ? n_layer : std::min<int64_t>(options.gpu_layers, n_layer);
+        const int64_t n_gpu =
+            options.gpu_layers < 0 ? n_layer : std::min<int64_t>(options.gpu_layers, n_layer);
         std::shared_ptr<Backend> root =
             n_gpu == n_layer ? gpu : std::shared_ptr<Backend>(make_split_backend(gpu, cpu, n_gpu));
         loaded = open(path, root);
@@ -159,10 +161,12 @@ std::shared_ptr<LoadedModel> LoadedModel::open(const std::string& path, const Lo
     }
   }
   if (!loaded) loaded = open(path, cpu);
-  if (!why.empty() && (options.backend != BackendKind::kAuto || loaded->backend_report().kind == BackendKind::kCpu)) {
+  if (!why.empty() &&
+      (options.backend != BackendKind::kAuto || loaded->backend_report().kind == BackendKind::kCpu)) {
     BackendReport r = loaded->backend_report();
     // Auto finding no GPU is not a failure worth a warning unless a GPU was tried and broke.
-    const bool auto_without_gpu = options.backend == BackendKind::kAuto && why.find("failed") == std::string::npos;
+    const bool auto_without_gpu =
+        options.backend == BackendKind::kAuto && why.find("failed") == std::string::npos;
     r.fallback = auto_without_gpu ? "" : "running on the CPU: " + why;
     loaded->set_backend_report(r);
   }

@@ -195,8 +195,8 @@ class BackendCompare {
   void matmul(DType t, int64_t n, int64_t k, int64_t m, bool bias, double max_nmse) {
     const void* w = random_weight(t, m, k);
     std::vector<float> x = random_floats(n * k), bv = random_floats(m);
-    const std::string what = "matmul " + dtype_name(t) + " n=" + std::to_string(n) + " k=" + std::to_string(k) +
-                             " m=" + std::to_string(m) + (bias ? " +bias" : "");
+    const std::string what = "matmul " + dtype_name(t) + " n=" + std::to_string(n) +
+                             " k=" + std::to_string(k) + " m=" + std::to_string(m) + (bias ? " +bias" : "");
     auto run = [&](Backend& b) {
       Tensor wt = b.weight(t, m, k, w);
       Tensor xt = upload(b, x, n, k);
@@ -211,13 +211,15 @@ class BackendCompare {
   void split_qkv(QkvLayout layout, int64_t n, int n_head, int head_dim) {
     const int64_t d = static_cast<int64_t>(n_head) * head_dim;
     std::vector<float> qkv = random_floats(n * 3 * d);
-    const std::string what = std::string("split_qkv ") + (layout == QkvLayout::kPerHead ? "per-head" : "blocked") +
+    const std::string what = std::string("split_qkv ") +
+                             (layout == QkvLayout::kPerHead ? "per-head" : "blocked") +
                              " n=" + std::to_string(n) + " heads=" + std::to_string(n_head);
     auto run = [&](Backend& b) {
       Tensor in = upload(b, qkv, n, 3 * d);
       Guarded q = guarded(b, n, d), k = guarded(b, n, d), v = guarded(b, n, d);
       b.split_qkv(in, layout, n_head, head_dim, q.view, k.view, v.view);
-      std::vector<float> all = read(b, q, what + " q"), kk = read(b, k, what + " k"), vv = read(b, v, what + " v");
+      std::vector<float> all = read(b, q, what + " q"), kk = read(b, k, what + " k"),
+                         vv = read(b, v, what + " v");
       all.insert(all.end(), kk.begin(), kk.end());
       all.insert(all.end(), vv.begin(), vv.end());
       return all;
@@ -256,7 +258,8 @@ class BackendCompare {
 
   void gelu(int64_t n, int64_t d, bool tanh_approximation, double max_nmse = 1e-11) {
     std::vector<float> x = random_floats(n * d, -6.0f, 6.0f);
-    const std::string what = std::string("gelu ") + (tanh_approximation ? "tanh" : "erf") + " n=" + std::to_string(n);
+    const std::string what =
+        std::string("gelu ") + (tanh_approximation ? "tanh" : "erf") + " n=" + std::to_string(n);
     auto run = [&](Backend& b) {
       Guarded g = guarded(b, n, d, &x);
       b.gelu(g.view, tanh_approximation);
@@ -292,11 +295,19 @@ class BackendCompare {
  private:
   static std::vector<int> fp16_fields(DType t) {  // byte offsets of a block's fp16 scales
     switch (t) {
-      case DType::Q4_1: case DType::Q5_1: case DType::Q4_K: case DType::Q5_K: return {0, 2};
-      case DType::Q2_K: return {80, 82};
-      case DType::Q3_K: return {108};
-      case DType::Q6_K: return {208};
-      default: return {0};
+      case DType::Q4_1:
+      case DType::Q5_1:
+      case DType::Q4_K:
+      case DType::Q5_K:
+        return {0, 2};
+      case DType::Q2_K:
+        return {80, 82};
+      case DType::Q3_K:
+        return {108};
+      case DType::Q6_K:
+        return {208};
+      default:
+        return {0};
     }
   }
 

@@ -105,14 +105,16 @@ TEST_P(VulkanFixtureModel, SameGreedyTokensAndLogitsAsTheCpuFullAndPartialOffloa
   // Every layer on Vulkan, then the first layer only, then all but the last.
   for (int64_t n_gpu : {n_layer, int64_t{1}, n_layer - 1}) {
     std::shared_ptr<neox::Backend> backend =
-        n_gpu == n_layer ? shared_vulkan()
-                         : std::shared_ptr<neox::Backend>(neox::make_split_backend(shared_vulkan(), shared_cpu(), n_gpu));
+        n_gpu == n_layer
+            ? shared_vulkan()
+            : std::shared_ptr<neox::Backend>(neox::make_split_backend(shared_vulkan(), shared_cpu(), n_gpu));
     std::unique_ptr<neox::Model> vk = neox::Model::load(ref.path, *backend);
     const std::string what = ref.name + " with " + std::to_string(n_gpu) + "/" + std::to_string(n_layer) +
                              " layers on " + vulkan_under_test().backend->name();
     const std::vector<float> vk_logits = neox_test::all_logits(*vk, prompt);
     ASSERT_EQ(vk_logits.size(), cpu_logits.size());
-    EXPECT_LE(neox_test::max_abs_diff(vk_logits.data(), cpu_logits.data(), cpu_logits.size()), kLogitTolerance)
+    EXPECT_LE(neox_test::max_abs_diff(vk_logits.data(), cpu_logits.data(), cpu_logits.size()),
+              kLogitTolerance)
         << what;
     int decode_submits = 0;
     EXPECT_EQ(greedy(*vk, prompt, kGreedySteps, &decode_submits), cpu_tokens) << what;
@@ -160,14 +162,16 @@ TEST_P(VulkanQuantizedModel, PrefillAndDecodeMatchTheExactLogits) {
   for (const auto& prompt : prompts) {
     ASSERT_LE((row + prompt.size()) * static_cast<size_t>(nv) * 4, exact_map.size());
     const std::vector<float> ours = neox_test::all_logits(*vk, prompt);
-    worst_prefill = std::max(worst_prefill, neox_test::max_abs_diff(ours.data(), exact + row * nv, ours.size()));
+    worst_prefill =
+        std::max(worst_prefill, neox_test::max_abs_diff(ours.data(), exact + row * nv, ours.size()));
     // Decode one token at a time through the first prompt only: a
     // vocabulary-sized matvec per step is slow on lavapipe (a CPU).
     neox::KvCache cache(vk->backend(), vk->config(), 64);
     std::vector<float> logits(static_cast<size_t>(nv));
     for (size_t i = 0; row == 0 && i < prompt.size(); ++i) {
       vk->forward(&prompt[i], 1, static_cast<int64_t>(i), cache, 1, logits.data());
-      worst_decode = std::max(worst_decode, neox_test::max_abs_diff(logits.data(), exact + (row + i) * nv, nv));
+      worst_decode =
+          std::max(worst_decode, neox_test::max_abs_diff(logits.data(), exact + (row + i) * nv, nv));
     }
     row += prompt.size();
   }
@@ -211,7 +215,8 @@ TEST_F(VulkanBackendChoice, AMissingDeviceFallsBackToTheCpuWithTheReason) {
   o.device_index = 99;
   auto m = neox::LoadedModel::open(path(), o);
   EXPECT_EQ(m->backend_report().kind, neox::BackendKind::kCpu);
-  EXPECT_NE(m->backend_report().fallback.find("no device 99"), std::string::npos) << m->backend_report().fallback;
+  EXPECT_NE(m->backend_report().fallback.find("no device 99"), std::string::npos)
+      << m->backend_report().fallback;
 }
 
 // Auto never chooses a CPU-type Vulkan device (lavapipe) over the CPU backend.

@@ -65,8 +65,13 @@ TEST_F(VulkanOps, NameAndSupport) {
 TEST_F(VulkanOps, MatMulEveryWeightType) {
   for (DType t : all_weight_types()) {
     const int64_t block = dtype_layout(static_cast<uint32_t>(t))->block_elems;
-    for (auto [n, k, m] : {std::tuple<int64_t, int64_t, int64_t>{1, 256, 40}, {3, 512, 33}, {8, 256, 17},
-                           {9, 256, 31}, {40, 512, 70}, {1, 37, 13}, {33, 129, 65}}) {
+    for (auto [n, k, m] : {std::tuple<int64_t, int64_t, int64_t>{1, 256, 40},
+                           {3, 512, 33},
+                           {8, 256, 17},
+                           {9, 256, 31},
+                           {40, 512, 70},
+                           {1, 37, 13},
+                           {33, 129, 65}}) {
       if (k % block) continue;
       cmp().matmul(t, n, k, m, /*bias=*/m % 2 == 1, is_plain(t) ? 1e-9 : 5e-4);
     }
@@ -95,18 +100,18 @@ TEST_F(VulkanOps, SplitQkvBothLayouts) {
 
 TEST_F(VulkanOps, RopeFullAndPartial) {
   cmp().rope(1, 0, 4, 16, 16);
-  cmp().rope(3, 17, 4, 24, 6);    // partial: 25% of a 24-wide head
+  cmp().rope(3, 17, 4, 24, 6);  // partial: 25% of a 24-wide head
   cmp().rope(2, 500, 2, 64, 64, 1e-9);
-  cmp().rope(5, 3, 2, 96, 24);    // NeoX-20B's head size, 25% rotary
+  cmp().rope(5, 3, 2, 96, 24);  // NeoX-20B's head size, 25% rotary
 }
 
 TEST_F(VulkanOps, AttentionOverTheCache) {
-  cmp().attention(1, 0, 2, 16, 8);     // one key
-  cmp().attention(1, 37, 4, 24, 64);   // decode
-  cmp().attention(5, 0, 3, 16, 16);    // a prompt
-  cmp().attention(6, 70, 2, 24, 80);   // more keys than a workgroup tile
+  cmp().attention(1, 0, 2, 16, 8);    // one key
+  cmp().attention(1, 37, 4, 24, 64);  // decode
+  cmp().attention(5, 0, 3, 16, 16);   // a prompt
+  cmp().attention(6, 70, 2, 24, 80);  // more keys than a workgroup tile
   cmp().attention(2, 9, 2, 96, 16);
-  cmp().attention(1, 5, 1, 256, 8);    // the largest head size
+  cmp().attention(1, 5, 1, 256, 8);  // the largest head size
 }
 
 TEST_F(VulkanOps, GeluBothForms) {
@@ -128,7 +133,8 @@ TEST_F(VulkanOps, BadShapesAreErrors) {
   Tensor table = vk().weight(DType::F32, 4, 8, cmp().random_weight(DType::F32, 4, 8));
   Tensor out = vk().alloc(1, 8);
   EXPECT_THROW(vk().embedding(table, &bad_id, 1, out), Error);
-  EXPECT_THROW(vk().weight(DType::Q4_0, 2, 40, cmp().random_weight(DType::F32, 2, 40)), Error);  // not whole blocks
+  EXPECT_THROW(vk().weight(DType::Q4_0, 2, 40, cmp().random_weight(DType::F32, 2, 40)),
+               Error);  // not whole blocks
   vk().free(a);
   vk().free(b);
   vk().free(out);

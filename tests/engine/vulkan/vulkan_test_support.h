@@ -62,8 +62,8 @@ inline void expect_no_new_validation_messages(const Backend& b, int before) {
   EXPECT_EQ(now, before) << "Vulkan validation messages during this test; the last: " << last;
 }
 
-#define NEOX_REQUIRE_VULKAN(v)                                          \
-  do {                                                                  \
+#define NEOX_REQUIRE_VULKAN(v)                                             \
+  do {                                                                     \
     if (!(v).backend) GTEST_SKIP() << "no Vulkan device: " << (v).why_not; \
   } while (0)
 

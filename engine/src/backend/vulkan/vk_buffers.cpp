@@ -9,8 +9,8 @@ namespace {
 
 // The first memory type allowed by `type_bits` with all `required` flags,
 // preferring one that also has `preferred`; -1 when none.
-int find_memory_type(const VkPhysicalDeviceMemoryProperties& mem, uint32_t type_bits, VkMemoryPropertyFlags required,
-                     VkMemoryPropertyFlags preferred) {
+int find_memory_type(const VkPhysicalDeviceMemoryProperties& mem, uint32_t type_bits,
+                     VkMemoryPropertyFlags required, VkMemoryPropertyFlags preferred) {
   int fallback = -1;
   for (uint32_t i = 0; i < mem.memoryTypeCount; ++i) {
     if (!(type_bits & (1u << i))) continue;
@@ -34,7 +34,8 @@ Buffer create_buffer(const Context& ctx, VkDeviceSize bytes, MemoryUse use) {
   if (b.size == 0) b.size = 16;
   VkBufferCreateInfo bi{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
   bi.size = b.size;
-  bi.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  bi.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+             VK_BUFFER_USAGE_TRANSFER_DST_BIT;
   bi.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
   check(vkCreateBuffer(ctx.device(), &bi, nullptr, &b.buffer), "vkCreateBuffer");
   VkMemoryRequirements req;
@@ -65,11 +66,12 @@ Buffer create_buffer(const Context& ctx, VkDeviceSize bytes, MemoryUse use) {
   VkResult r = vkAllocateMemory(ctx.device(), &ai, nullptr, &b.memory);
   if (r != VK_SUCCESS) {
     vkDestroyBuffer(ctx.device(), b.buffer, nullptr);
-    throw Error(std::string("vulkan: allocating ") + mib(b.size) + " of device memory failed (" + result_name(r) +
-                "); use fewer --gpu-layers or a smaller context");
+    throw Error(std::string("vulkan: allocating ") + mib(b.size) + " of device memory failed (" +
+                result_name(r) + "); use fewer --gpu-layers or a smaller context");
   }
   r = vkBindBufferMemory(ctx.device(), b.buffer, b.memory, 0);
-  if (r == VK_SUCCESS && use != MemoryUse::kDevice) r = vkMapMemory(ctx.device(), b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped);
+  if (r == VK_SUCCESS && use != MemoryUse::kDevice)
+    r = vkMapMemory(ctx.device(), b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped);
   if (r != VK_SUCCESS) {
     destroy_buffer(ctx, b);
     check(r, "binding or mapping buffer memory");

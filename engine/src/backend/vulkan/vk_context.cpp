@@ -2,36 +2,49 @@
 // vkGetPhysicalDeviceProperties2); compute shaders need VK_KHR_push_descriptor
 // (AMD, Intel, NVIDIA, MoltenVK and Mesa's lavapipe all have it).
 #include "backend/vulkan/vk_context.h"
-#include "backend/vulkan/vk_devices.h"
 
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
+#include "backend/vulkan/vk_devices.h"
 #include "neox/error.h"
 
 namespace neox::vk {
 
 const char* result_name(VkResult r) {
   switch (r) {
-    case VK_SUCCESS: return "VK_SUCCESS";
-    case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
-    case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
-    case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
-    case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
-    case VK_ERROR_LAYER_NOT_PRESENT: return "VK_ERROR_LAYER_NOT_PRESENT";
-    case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
-    case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
-    case VK_ERROR_INCOMPATIBLE_DRIVER: return "VK_ERROR_INCOMPATIBLE_DRIVER (no Vulkan driver)";
-    case VK_ERROR_TOO_MANY_OBJECTS: return "VK_ERROR_TOO_MANY_OBJECTS";
-    case VK_TIMEOUT: return "VK_TIMEOUT";
-    default: return "VkResult error";
+    case VK_SUCCESS:
+      return "VK_SUCCESS";
+    case VK_ERROR_OUT_OF_HOST_MEMORY:
+      return "VK_ERROR_OUT_OF_HOST_MEMORY";
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+      return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+    case VK_ERROR_INITIALIZATION_FAILED:
+      return "VK_ERROR_INITIALIZATION_FAILED";
+    case VK_ERROR_DEVICE_LOST:
+      return "VK_ERROR_DEVICE_LOST";
+    case VK_ERROR_LAYER_NOT_PRESENT:
+      return "VK_ERROR_LAYER_NOT_PRESENT";
+    case VK_ERROR_EXTENSION_NOT_PRESENT:
+      return "VK_ERROR_EXTENSION_NOT_PRESENT";
+    case VK_ERROR_FEATURE_NOT_PRESENT:
+      return "VK_ERROR_FEATURE_NOT_PRESENT";
+    case VK_ERROR_INCOMPATIBLE_DRIVER:
+      return "VK_ERROR_INCOMPATIBLE_DRIVER (no Vulkan driver)";
+    case VK_ERROR_TOO_MANY_OBJECTS:
+      return "VK_ERROR_TOO_MANY_OBJECTS";
+    case VK_TIMEOUT:
+      return "VK_TIMEOUT";
+    default:
+      return "VkResult error";
   }
 }
 
 void check(VkResult r, const char* what) {
   if (r != VK_SUCCESS)
-    throw Error(std::string("vulkan: ") + what + " failed (" + result_name(r) + " " + std::to_string(r) + ")");
+    throw Error(std::string("vulkan: ") + what + " failed (" + result_name(r) + " " + std::to_string(r) +
+                ")");
 }
 
 namespace {
@@ -48,7 +61,8 @@ VkInstance create_instance(bool validation) {
     std::vector<VkLayerProperties> available(n);
     vkEnumerateInstanceLayerProperties(&n, available.data());
     bool found = false;
-    for (const auto& l : available) found = found || std::strcmp(l.layerName, "VK_LAYER_KHRONOS_validation") == 0;
+    for (const auto& l : available)
+      found = found || std::strcmp(l.layerName, "VK_LAYER_KHRONOS_validation") == 0;
     if (!found)
       throw Error("vulkan: VK_LAYER_KHRONOS_validation is not installed (Debian: vulkan-validationlayers)");
     layers.push_back("VK_LAYER_KHRONOS_validation");
@@ -87,11 +101,16 @@ bool has_extension(VkPhysicalDevice physical, const char* name) {
 // Preference of Auto: discrete, integrated, virtual, then CPU devices.
 int type_rank(VkPhysicalDeviceType t) {
   switch (t) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 4;
-    default: return 3;
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+      return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+      return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+      return 4;
+    default:
+      return 3;
   }
 }
 
@@ -104,11 +123,16 @@ struct InstanceGuard {  // for list_vulkan_devices
 
 DeviceType device_type(VkPhysicalDeviceType t) {
   switch (t) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return DeviceType::kDiscreteGpu;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return DeviceType::kIntegratedGpu;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return DeviceType::kVirtualGpu;
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return DeviceType::kCpu;
-    default: return DeviceType::kOther;
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+      return DeviceType::kDiscreteGpu;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return DeviceType::kIntegratedGpu;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+      return DeviceType::kVirtualGpu;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+      return DeviceType::kCpu;
+    default:
+      return DeviceType::kOther;
   }
 }
 
@@ -127,7 +151,8 @@ DeviceInfo describe(VkPhysicalDevice physical) {
   d.push_descriptors = has_extension(physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
   d.memory_budget = has_extension(physical, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
 
-  VkPhysicalDeviceMemoryBudgetPropertiesEXT budget{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT};
+  VkPhysicalDeviceMemoryBudgetPropertiesEXT budget{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT};
   VkPhysicalDeviceMemoryProperties2 mem2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2};
   if (d.memory_budget) mem2.pNext = &budget;
   vkGetPhysicalDeviceMemoryProperties2(physical, &mem2);
@@ -168,10 +193,11 @@ std::vector<ComputeDevice> list_vulkan_devices() {
     c.memory_bytes = d.device_local_bytes;
     c.free_bytes = d.budget_free_bytes;
     const uint32_t v = d.props.apiVersion;
-    c.detail = "Vulkan " + std::to_string(VK_API_VERSION_MAJOR(v)) + "." + std::to_string(VK_API_VERSION_MINOR(v)) +
-               "." + std::to_string(VK_API_VERSION_PATCH(v)) + ", subgroup " + std::to_string(d.subgroup_size) +
-               (d.memory_budget ? ", memory budget" : "") +
-               (d.push_descriptors && d.compute_family >= 0 ? "" : ", unusable: needs VK_KHR_push_descriptor");
+    c.detail =
+        "Vulkan " + std::to_string(VK_API_VERSION_MAJOR(v)) + "." + std::to_string(VK_API_VERSION_MINOR(v)) +
+        "." + std::to_string(VK_API_VERSION_PATCH(v)) + ", subgroup " + std::to_string(d.subgroup_size) +
+        (d.memory_budget ? ", memory budget" : "") +
+        (d.push_descriptors && d.compute_family >= 0 ? "" : ", unusable: needs VK_KHR_push_descriptor");
     out.push_back(c);
   }
   return out;
@@ -185,8 +211,10 @@ Context::Context(const VulkanBackendOptions& options) {
           vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
       if (!create) throw Error("vulkan: vkCreateDebugUtilsMessengerEXT is missing");
       VkDebugUtilsMessengerCreateInfoEXT mi{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
-      mi.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-      mi.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+      mi.messageSeverity =
+          VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+      mi.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                       VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
                        VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
       mi.pfnUserCallback = &Context::on_message;
       mi.pUserData = this;
@@ -212,15 +240,18 @@ Context::Context(const VulkanBackendOptions& options) {
         }
       }
       if (index_ < 0)
-        throw Error(options.allow_cpu_device ? "vulkan: no usable device (compute queue and VK_KHR_push_descriptor)"
-                                             : "vulkan: no GPU device (only CPU-type devices such as llvmpipe)");
+        throw Error(options.allow_cpu_device
+                        ? "vulkan: no usable device (compute queue and VK_KHR_push_descriptor)"
+                        : "vulkan: no GPU device (only CPU-type devices such as llvmpipe)");
     }
     info_ = describe(devices[static_cast<size_t>(index_)]);
-    if (info_.compute_family < 0) throw Error(std::string("vulkan: ") + info_.props.deviceName + " has no compute queue");
+    if (info_.compute_family < 0)
+      throw Error(std::string("vulkan: ") + info_.props.deviceName + " has no compute queue");
     if (!info_.push_descriptors)
       throw Error(std::string("vulkan: ") + info_.props.deviceName + " lacks VK_KHR_push_descriptor");
     if (info_.props.apiVersion < VK_API_VERSION_1_1)
-      throw Error(std::string("vulkan: ") + info_.props.deviceName + " supports only Vulkan 1.0 (1.1 needed)");
+      throw Error(std::string("vulkan: ") + info_.props.deviceName +
+                  " supports only Vulkan 1.0 (1.1 needed)");
 
     const float priority = 1.0f;
     VkDeviceQueueCreateInfo qi{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -236,8 +267,8 @@ Context::Context(const VulkanBackendOptions& options) {
     di.ppEnabledExtensionNames = extensions.data();
     check(vkCreateDevice(info_.physical, &di, nullptr, &device_), "vkCreateDevice");
     vkGetDeviceQueue(device_, qi.queueFamilyIndex, 0, &queue_);
-    push_descriptor_set =
-        reinterpret_cast<PFN_vkCmdPushDescriptorSetKHR>(vkGetDeviceProcAddr(device_, "vkCmdPushDescriptorSetKHR"));
+    push_descriptor_set = reinterpret_cast<PFN_vkCmdPushDescriptorSetKHR>(
+        vkGetDeviceProcAddr(device_, "vkCmdPushDescriptorSetKHR"));
     if (!push_descriptor_set) throw Error("vulkan: vkCmdPushDescriptorSetKHR is missing");
   } catch (...) {
     release();
@@ -268,7 +299,8 @@ std::string Context::last_message() const {
 
 VKAPI_ATTR VkBool32 VKAPI_CALL Context::on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                                    VkDebugUtilsMessageTypeFlagsEXT types,
-                                                   const VkDebugUtilsMessengerCallbackDataEXT* data, void* self) {
+                                                   const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                                   void* self) {
   auto* ctx = static_cast<Context*>(self);
   ctx->messages_.fetch_add(1);
   ctx->last_ = data && data->pMessage ? data->pMessage : "(no text)";

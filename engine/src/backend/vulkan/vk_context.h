@@ -26,8 +26,8 @@ struct DeviceInfo {
   bool push_descriptors = false;     // VK_KHR_push_descriptor
   bool memory_budget = false;        // VK_EXT_memory_budget
   int compute_family = -1;
-  uint64_t device_local_bytes = 0;   // largest device-local heap
-  uint64_t budget_free_bytes = 0;    // budget - usage of that heap (memory_budget only)
+  uint64_t device_local_bytes = 0;  // largest device-local heap
+  uint64_t budget_free_bytes = 0;   // budget - usage of that heap (memory_budget only)
 };
 
 DeviceInfo describe(VkPhysicalDevice physical);
@@ -54,7 +54,8 @@ class Context {
   void release();  // destroys what exists; the destructor and a failed constructor
   static VKAPI_ATTR VkBool32 VKAPI_CALL on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                                    VkDebugUtilsMessageTypeFlagsEXT types,
-                                                   const VkDebugUtilsMessengerCallbackDataEXT* data, void* self);
+                                                   const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                                   void* self);
 
   VkInstance instance_ = VK_NULL_HANDLE;
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;

@@ -34,7 +34,8 @@ void check_shape(const char* op, const char* name, const Tensor& t, int64_t rows
 
 std::string lower_type(DType t) {
   std::string s = dtype_name(t);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -55,7 +56,8 @@ void VulkanBackend::embedding(const Tensor& table, const int32_t* ids, int64_t n
   check_shape(op, "out", out, n, table.cols);
   for (int64_t i = 0; i < n; ++i)
     if (ids[i] < 0 || ids[i] >= table.rows)
-      fail(op, "token id " + std::to_string(ids[i]) + " outside the table's " + std::to_string(table.rows) + " rows");
+      fail(op, "token id " + std::to_string(ids[i]) + " outside the table's " + std::to_string(table.rows) +
+                   " rows");
   if (n == 0 || table.cols == 0) return;
   const uint64_t ids_at = ring_reserve(static_cast<uint64_t>(n) * 4);
   std::copy(ids, ids + n, reinterpret_cast<int32_t*>(static_cast<uint8_t*>(ring_.mapped) + ids_at));
@@ -64,14 +66,16 @@ void VulkanBackend::embedding(const Tensor& table, const int32_t* ids, int64_t n
     const int64_t row0 = static_cast<int64_t>(c) * w.rows_per_chunk;
     struct {
       uint32_t n, d, rows, row0, ids_off, out_off, row_bytes;
-    } pc{u32(n), u32(table.cols), u32(std::min(w.rows_per_chunk, table.rows - row0)), u32(row0), u32(ids_at / 4),
-         element_offset(out), u32(w.row_bytes)};
+    } pc{u32(n),          u32(table.cols), u32(std::min(w.rows_per_chunk, table.rows - row0)),
+         u32(row0),       u32(ids_at / 4), element_offset(out),
+         u32(w.row_bytes)};
     dispatch(name, reduce_wg(), {w.chunks[c].buffer, ring_.buffer, ob}, &pc, sizeof(pc),
              groups_for(static_cast<uint64_t>(n * table.cols), reduce_wg()));
   }
 }
 
-void VulkanBackend::layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps, Tensor& out) {
+void VulkanBackend::layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps,
+                               Tensor& out) {
   const char* op = "layer_norm";
   VkBuffer xb = activation_buffer(x, op, "x"), gb = activation_buffer(gamma, op, "gamma"),
            bb = activation_buffer(beta, op, "beta"), ob = activation_buffer(out, op, "out");
@@ -83,7 +87,8 @@ void VulkanBackend::layer_norm(const Tensor& x, const Tensor& gamma, const Tenso
   struct {
     uint32_t n, d, x_off, g_off, b_off, o_off;
     float eps;
-  } pc{u32(n), u32(d), element_offset(x), element_offset(gamma), element_offset(beta), element_offset(out), eps};
+  } pc{u32(n), u32(d), element_offset(x), element_offset(gamma), element_offset(beta), element_offset(out),
+       eps};
   dispatch("layer_norm", reduce_wg(), {xb, gb, bb, ob}, &pc, sizeof(pc), static_cast<uint64_t>(n));
 }
 
@@ -109,20 +114,31 @@ void VulkanBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias,
     const uint32_t tiles_n = (u32(n) + kTile - 1) / kTile;
     struct {
       uint32_t n, k, rows, row0, m, x_off, y_off, bias_off, has_bias, row_bytes, tiles_n, rows_per_group;
-    } pc{u32(n), u32(k), u32(rows), u32(row0), u32(m), element_offset(x), element_offset(y),
-         bias ? element_offset(*bias) : 0u, bias ? 1u : 0u, u32(ws.row_bytes), tiles_n, rows_per_group_};
+    } pc{u32(n),
+         u32(k),
+         u32(rows),
+         u32(row0),
+         u32(m),
+         element_offset(x),
+         element_offset(y),
+         bias ? element_offset(*bias) : 0u,
+         bias ? 1u : 0u,
+         u32(ws.row_bytes),
+         tiles_n,
+         rows_per_group_};
     if (decode) {
       dispatch(name, reduce_wg(), {ws.chunks[c].buffer, xb, yb, bb}, &pc, sizeof(pc),
                (static_cast<uint64_t>(rows) + rows_per_group_ - 1) / rows_per_group_);
     } else {
-      const uint64_t tiles = static_cast<uint64_t>(tiles_n) * ((static_cast<uint64_t>(rows) + kTile - 1) / kTile);
+      const uint64_t tiles =
+          static_cast<uint64_t>(tiles_n) * ((static_cast<uint64_t>(rows) + kTile - 1) / kTile);
       dispatch(name, 128, {ws.chunks[c].buffer, xb, yb, bb}, &pc, sizeof(pc), tiles);
     }
   }
 }
 
-void VulkanBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int head_dim, Tensor& q, Tensor& k,
-                              Tensor& v) {
+void VulkanBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int head_dim, Tensor& q,
+                              Tensor& k, Tensor& v) {
   const char* op = "split_qkv";
   const int64_t n = qkv.rows, d = static_cast<int64_t>(n_head) * head_dim;
   VkBuffer sb = activation_buffer(qkv, op, "qkv"), qb = activation_buffer(q, op, "q"),
@@ -132,8 +148,14 @@ void VulkanBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, i
   if (n == 0 || d == 0) return;
   struct {
     uint32_t n, d, head_dim, blocked, s_off, q_off, k_off, v_off;
-  } pc{u32(n), u32(d), u32(head_dim), layout == QkvLayout::kBlocked ? 1u : 0u, element_offset(qkv),
-       element_offset(q), element_offset(k), element_offset(v)};
+  } pc{u32(n),
+       u32(d),
+       u32(head_dim),
+       layout == QkvLayout::kBlocked ? 1u : 0u,
+       element_offset(qkv),
+       element_offset(q),
+       element_offset(k),
+       element_offset(v)};
   dispatch("split_qkv", reduce_wg(), {sb, qb, kb, vb}, &pc, sizeof(pc),
            groups_for(static_cast<uint64_t>(n * 3 * d), reduce_wg()));
 }
@@ -143,7 +165,8 @@ void VulkanBackend::rope(Tensor& x, int64_t pos0, int n_head, int head_dim, int 
   VkBuffer xb = activation_buffer(x, op, "x");
   check_shape(op, "x", x, x.rows, static_cast<int64_t>(n_head) * head_dim);
   if (n_rot < 0 || n_rot > head_dim || n_rot % 2 != 0)
-    fail(op, "n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " + std::to_string(head_dim));
+    fail(op,
+         "n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " + std::to_string(head_dim));
   if (pos0 < 0) fail(op, "negative position");
   if (n_rot == 0 || x.rows == 0) return;
   struct {
@@ -165,8 +188,8 @@ void VulkanBackend::attention(const Tensor& q, const Tensor& k_cache, const Tens
   check_shape(op, "v_cache", v_cache, k_cache.rows, d);
   check_shape(op, "out", out, n, d);
   if (pos0 < 0 || pos0 + n > k_cache.rows)
-    fail(op, "positions " + std::to_string(pos0) + ".." + std::to_string(pos0 + n - 1) + " exceed the cache's " +
-                 std::to_string(k_cache.rows) + " rows");
+    fail(op, "positions " + std::to_string(pos0) + ".." + std::to_string(pos0 + n - 1) +
+                 " exceed the cache's " + std::to_string(k_cache.rows) + " rows");
   if (head_dim > kMaxHeadDim) fail(op, "head_dim " + std::to_string(head_dim) + " above 256");
   const auto& lim = context().info().props.limits;
   if (n > lim.maxComputeWorkGroupCount[0] || n_head > static_cast<int>(lim.maxComputeWorkGroupCount[1]))
@@ -175,9 +198,17 @@ void VulkanBackend::attention(const Tensor& q, const Tensor& k_cache, const Tens
   struct {
     uint32_t n, n_head, head_dim, pos0, q_off, k_off, v_off, o_off;
     float scale;
-  } pc{u32(n), u32(n_head), u32(head_dim), u32(pos0), element_offset(q), element_offset(k_cache),
-       element_offset(v_cache), element_offset(out), 1.0f / std::sqrt(static_cast<float>(head_dim))};
-  dispatch("attention", reduce_wg(), {qb, kb, vb, ob}, &pc, sizeof(pc), static_cast<uint64_t>(n), u32(n_head));
+  } pc{u32(n),
+       u32(n_head),
+       u32(head_dim),
+       u32(pos0),
+       element_offset(q),
+       element_offset(k_cache),
+       element_offset(v_cache),
+       element_offset(out),
+       1.0f / std::sqrt(static_cast<float>(head_dim))};
+  dispatch("attention", reduce_wg(), {qb, kb, vb, ob}, &pc, sizeof(pc), static_cast<uint64_t>(n),
+           u32(n_head));
 }
 
 void VulkanBackend::gelu(Tensor& x, bool tanh_approximation) {
@@ -205,7 +236,8 @@ void VulkanBackend::copy_rows(const Tensor& src, Tensor& dst, int64_t dst_row0) 
   VkBuffer sb = activation_buffer(src, op, "src"), db = activation_buffer(dst, op, "dst");
   if (src.cols != dst.cols) fail(op, "src " + shape(src) + " and dst " + shape(dst) + " differ in width");
   if (dst_row0 < 0 || dst_row0 + src.rows > dst.rows)
-    fail(op, std::to_string(src.rows) + " rows at row " + std::to_string(dst_row0) + " do not fit dst " + shape(dst));
+    fail(op, std::to_string(src.rows) + " rows at row " + std::to_string(dst_row0) + " do not fit dst " +
+                 shape(dst));
   const uint64_t count = static_cast<uint64_t>(src.rows * src.cols);
   struct {
     uint32_t count, src_off, dst_off;

@@ -37,12 +37,14 @@ VulkanBackend::VulkanBackend(const VulkanBackendOptions& options) : ctx_(std::ma
   // CPU-type devices run workgroups one after another on a few threads, at a
   // cost per workgroup: give them 64 rows each (GPUs: 2, enough work per group).
   rows_per_group_ = info.props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU ? 64 : 2;
-  if (const char* rpg = std::getenv("NEOX_VULKAN_ROWS_PER_GROUP")) rows_per_group_ = std::max(1, std::atoi(rpg));
+  if (const char* rpg = std::getenv("NEOX_VULKAN_ROWS_PER_GROUP"))
+    rows_per_group_ = std::max(1, std::atoi(rpg));
   const char* no_subgroup = std::getenv("NEOX_VULKAN_NO_SUBGROUP");
   subgroup_arith_ = info.subgroup_arithmetic && !(no_subgroup && std::strcmp(no_subgroup, "1") == 0);
   max_buffer_bytes_ = std::min<uint64_t>(lim.maxStorageBufferRange, kMaxChunkBytes) / 16 * 16;
   weight_chunk_bytes_ = max_buffer_bytes_;
-  if (options.max_buffer_bytes > 0) weight_chunk_bytes_ = std::min(max_buffer_bytes_, options.max_buffer_bytes);
+  if (options.max_buffer_bytes > 0)
+    weight_chunk_bytes_ = std::min(max_buffer_bytes_, options.max_buffer_bytes);
 
   VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   pi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
@@ -116,7 +118,8 @@ Tensor VulkanBackend::alloc(int64_t rows, int64_t cols) {
   const uint64_t bytes = static_cast<uint64_t>(rows) * static_cast<uint64_t>(cols) * 4;
   if (bytes > max_buffer_bytes_)
     throw Error("vulkan backend: an activation of " + std::to_string(rows) + " x " + std::to_string(cols) +
-                " floats exceeds the device's largest storage buffer (" + std::to_string(max_buffer_bytes_ >> 20) +
+                " floats exceeds the device's largest storage buffer (" +
+                std::to_string(max_buffer_bytes_ >> 20) +
                 " MiB); use a smaller context or fewer --gpu-layers");
   auto s = std::make_unique<TensorStorage>();
   s->chunks.push_back(create_buffer(*ctx_, bytes, MemoryUse::kDevice));
@@ -146,8 +149,10 @@ void VulkanBackend::free(Tensor& t) {
   auto* s = static_cast<TensorStorage*>(t.data);
   t = Tensor{};
   if (!s || !storages_.count(s)) return;
-  if (recording_) pending_free_.push_back(s);  // recorded commands may still use it
-  else destroy_storage(s);
+  if (recording_)
+    pending_free_.push_back(s);  // recorded commands may still use it
+  else
+    destroy_storage(s);
 }
 
 Tensor VulkanBackend::weight(DType dtype, int64_t rows, int64_t cols, const void* host) {
@@ -156,15 +161,17 @@ Tensor VulkanBackend::weight(DType dtype, int64_t rows, int64_t cols, const void
   if (rows < 0 || cols < 0) throw Error("vulkan backend: weight: negative shape");
   const auto layout = *dtype_layout(static_cast<uint32_t>(dtype));
   if (cols % layout.block_elems != 0)
-    throw Error("vulkan backend: weight: " + std::to_string(cols) + " columns are not whole " + dtype_name(dtype) +
-                " blocks");
+    throw Error("vulkan backend: weight: " + std::to_string(cols) + " columns are not whole " +
+                dtype_name(dtype) + " blocks");
   if (!host && rows * cols > 0) throw Error("vulkan backend: weight: no host data");
   auto s = std::make_unique<TensorStorage>();
   s->row_bytes = dtype_row_bytes(dtype, cols);
-  if (s->row_bytes > weight_chunk_bytes_) throw Error("vulkan backend: weight: one row exceeds a storage buffer");
-  s->rows_per_chunk = rows == 0 ? 1
-                                : std::min<int64_t>(rows, static_cast<int64_t>(weight_chunk_bytes_ /
-                                                                               std::max<uint64_t>(s->row_bytes, 1)));
+  if (s->row_bytes > weight_chunk_bytes_)
+    throw Error("vulkan backend: weight: one row exceeds a storage buffer");
+  s->rows_per_chunk =
+      rows == 0 ? 1
+                : std::min<int64_t>(
+                      rows, static_cast<int64_t>(weight_chunk_bytes_ / std::max<uint64_t>(s->row_bytes, 1)));
   TensorStorage* raw = s.get();
   storages_.emplace(raw, std::move(s));
   try {
@@ -172,8 +179,9 @@ Tensor VulkanBackend::weight(DType dtype, int64_t rows, int64_t cols, const void
       const int64_t n = std::min(raw->rows_per_chunk, rows - r0);
       const uint64_t bytes = static_cast<uint64_t>(n) * raw->row_bytes;
       raw->chunks.push_back(create_buffer(*ctx_, bytes, MemoryUse::kDevice));
-      if (bytes) stage(static_cast<const uint8_t*>(host) + static_cast<uint64_t>(r0) * raw->row_bytes, bytes,
-                       raw->chunks.back().buffer, 0);
+      if (bytes)
+        stage(static_cast<const uint8_t*>(host) + static_cast<uint64_t>(r0) * raw->row_bytes, bytes,
+              raw->chunks.back().buffer, 0);
       if (rows == 0) break;
     }
   } catch (...) {
@@ -191,8 +199,8 @@ Tensor VulkanBackend::weight(DType dtype, int64_t rows, int64_t cols, const void
 
 Tensor VulkanBackend::view_rows(const Tensor& t, int64_t row0, int64_t n) const {
   if (row0 < 0 || n < 0 || row0 + n > t.rows)
-    throw Error("vulkan backend: view of rows " + std::to_string(row0) + "+" + std::to_string(n) + " outside [" +
-                std::to_string(t.rows) + ", " + std::to_string(t.cols) + "]");
+    throw Error("vulkan backend: view of rows " + std::to_string(row0) + "+" + std::to_string(n) +
+                " outside [" + std::to_string(t.rows) + ", " + std::to_string(t.cols) + "]");
   Tensor v = t;
   v.rows = n;
   v.offset = t.offset + static_cast<uint64_t>(row0 * t.cols) * 4;
@@ -228,13 +236,16 @@ void VulkanBackend::stage(const void* src, uint64_t bytes, VkBuffer dst, uint64_
 
 void VulkanBackend::write_rows(Tensor& t, int64_t row0, int64_t n_rows, const float* host) {
   VkBuffer b = activation_buffer(t, "write_rows", "tensor");
-  if (row0 < 0 || n_rows < 0 || row0 + n_rows > t.rows) throw Error("vulkan backend: write_rows: rows outside the tensor");
-  stage(host, static_cast<uint64_t>(n_rows * t.cols) * 4, b, t.offset + static_cast<uint64_t>(row0 * t.cols) * 4);
+  if (row0 < 0 || n_rows < 0 || row0 + n_rows > t.rows)
+    throw Error("vulkan backend: write_rows: rows outside the tensor");
+  stage(host, static_cast<uint64_t>(n_rows * t.cols) * 4, b,
+        t.offset + static_cast<uint64_t>(row0 * t.cols) * 4);
 }
 
 void VulkanBackend::read_rows(const Tensor& t, int64_t row0, int64_t n_rows, float* host) {
   VkBuffer b = activation_buffer(t, "read_rows", "tensor");
-  if (row0 < 0 || n_rows < 0 || row0 + n_rows > t.rows) throw Error("vulkan backend: read_rows: rows outside the tensor");
+  if (row0 < 0 || n_rows < 0 || row0 + n_rows > t.rows)
+    throw Error("vulkan backend: read_rows: rows outside the tensor");
   const uint64_t bytes = static_cast<uint64_t>(n_rows * t.cols) * 4;
   if (bytes == 0) {
     synchronize();
@@ -251,8 +262,8 @@ void VulkanBackend::read_rows(const Tensor& t, int64_t row0, int64_t n_rows, flo
   VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
   mb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
   mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0,
-                       nullptr);
+  vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0,
+                       nullptr, 0, nullptr);
   submit_and_wait();
   std::memcpy(host, readback_.mapped, bytes);
 }
@@ -360,8 +371,8 @@ void VulkanBackend::dispatch(const std::string& name, uint32_t wg, const std::ve
     writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
     writes[i].pBufferInfo = &infos[i];
   }
-  ctx_->push_descriptor_set(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0, static_cast<uint32_t>(writes.size()),
-                            writes.data());
+  ctx_->push_descriptor_set(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0,
+                            static_cast<uint32_t>(writes.size()), writes.data());
   vkCmdPushConstants(cmd_, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, static_cast<uint32_t>(push_bytes), push);
   uint32_t gx, gy;
   if (groups_y > 0) {  // an explicit 2-D grid
