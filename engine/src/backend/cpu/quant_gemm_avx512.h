@@ -130,7 +130,9 @@ void decode_group(const uint8_t* w, int64_t k, int64_t row0, int64_t rows, uint8
 }
 
 inline __m512i dot4_bcast(__m512i acc, __m512i u, const int8_t* x4) {
-  const __m512i xv = _mm512_set1_epi32(*reinterpret_cast<const int32_t*>(x4));
+  int32_t four;
+  std::memcpy(&four, x4, 4);
+  const __m512i xv = _mm512_set1_epi32(four);
 #ifdef __AVX512VNNI__
   return _mm512_dpbusd_epi32(acc, u, xv);
 #else
