@@ -101,6 +101,9 @@ ApplicationWindow {
                 window.focusInput()
             }
             onNewChat: { chat.newConversation(); window.focusInput() }
+            onOpenModels: window.page = "models"
+            onOpenSettings: window.page = "settings"
+            onOpenAbout: aboutDialog.open()
         }
 
         ChatPane {

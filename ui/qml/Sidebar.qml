@@ -2,6 +2,7 @@
 // and the list (pinned on top, newest first, grouped by day) with rename,
 // pin, archive, export and delete (undoable) on each row. The "more" menu
 // imports JSON exports, exports every conversation, and shows the archive.
+// The footer links to the Models and Settings pages and the About dialog.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -12,6 +13,9 @@ Rectangle {
     color: Theme.sidebar
     signal conversationChosen(var id, var messageId)
     signal newChat()
+    signal openModels()
+    signal openSettings()
+    signal openAbout()
 
     function focusSearch() {
         searchField.forceActiveFocus()
@@ -218,6 +222,41 @@ Rectangle {
                 text: qsTr("No matches")
                 color: Theme.textFaint
                 font.pixelSize: 13
+            }
+        }
+
+        // The pages beyond chat, reachable without knowing their shortcuts.
+        Rectangle { Layout.fillWidth: true; height: 1; color: Theme.border }
+        ColumnLayout {
+            Layout.fillWidth: true
+            Layout.bottomMargin: 8
+            spacing: 0
+            SidebarLink {
+                objectName: "modelsLink"
+                Layout.fillWidth: true
+                iconName: "chip"
+                label: qsTr("Models")
+                shortcutText: "Ctrl+M"
+                badge: downloads.activeCount > 0 ? String(downloads.activeCount) : ""
+                ToolTip.visible: hovered && badge.length > 0
+                ToolTip.text: qsTr("%n download(s) running", "", downloads.activeCount)
+                onClicked: sidebar.openModels()
+            }
+            SidebarLink {
+                objectName: "settingsLink"
+                Layout.fillWidth: true
+                iconName: "sliders"
+                label: qsTr("Settings")
+                shortcutText: "Ctrl+Shift+,"
+                onClicked: sidebar.openSettings()
+            }
+            SidebarLink {
+                objectName: "aboutLink"
+                Layout.fillWidth: true
+                iconName: "more"
+                label: qsTr("About NeoX Studio")
+                shortcutText: "F1"
+                onClicked: sidebar.openAbout()
             }
         }
     }

@@ -13,8 +13,12 @@ Item {
         id: sidebar
         anchors.fill: parent
         onConversationChosen: (id, messageId) => { chosen.id = id; chosen.messageId = messageId }
+        onOpenModels: opened.pages.push("models")
+        onOpenSettings: opened.pages.push("settings")
+        onOpenAbout: opened.pages.push("about")
     }
     QtObject { id: chosen; property var id: 0; property var messageId: 0 }
+    QtObject { id: opened; property var pages: [] }
 
     TestCase {
         name: "Sidebar"
@@ -81,6 +85,17 @@ Item {
             verify(chosen.messageId >= 0)  // 0: the title matched (titles rank first)
             field.text = ""
             tryVerify(() => findChild(sidebar, "conversationList").visible)
+        }
+
+        function test_footer_links_open_models_settings_and_about() {
+            opened.pages = []
+            for (const name of ["modelsLink", "settingsLink", "aboutLink"]) {
+                const link = findChild(sidebar, name)
+                verify(link && link.visible, name)
+                verify(link.height > 0 && link.mapToItem(sidebar, 0, 0).y + link.height <= sidebar.height, name)
+                mouseClick(link)
+            }
+            compare(opened.pages, ["models", "settings", "about"])
         }
     }
 }
