@@ -16,8 +16,7 @@ CpuBackend::CpuBackend(const CpuBackendOptions& options)
 std::string CpuBackend::name() const {
   int n = pool_.size();
   return std::string("cpu (") + cpu_isa_name(kernels_->isa) + (kernels_->vnni ? "-vnni" : "") + ", " +
-         std::to_string(n) +
-         (n == 1 ? " thread)" : " threads)");
+         std::to_string(n) + (n == 1 ? " thread)" : " threads)");
 }
 
 bool CpuBackend::supports(Op op, DType weight) const {
@@ -25,13 +24,13 @@ bool CpuBackend::supports(Op op, DType weight) const {
     case Op::kEmbedding:
     case Op::kMatMul:
       return dtype_is_supported_weight(weight);  // F32, F16, BF16 and the block-quantized types
-    default:  // ops on activations and F32 parameters only
+    default:                                     // ops on activations and F32 parameters only
       return weight == DType::F32;
   }
 }
 
 Tensor CpuBackend::alloc(int64_t rows, int64_t cols) {
-  if (rows < 0 || cols < 0) fail("alloc", "negative shape");
+  if (rows < 0 || cols < 0) fail(kBackend, "alloc", "negative shape");
   Tensor t;
   t.dtype = DType::F32;
   t.rows = rows;
@@ -57,17 +56,18 @@ Tensor CpuBackend::weight(DType dtype, int64_t rows, int64_t cols, const void* h
   t.rows = rows;
   t.cols = cols;
   t.data = const_cast<void*>(host);  // a view of the mapped file; ops never write weights
-  if (rows < 0 || cols < 0) fail("weight", "negative shape");
-  if (!host && rows * cols > 0) fail("weight", "no host data");
+  if (rows < 0 || cols < 0) fail(kBackend, "weight", "negative shape");
+  if (!host && rows * cols > 0) fail(kBackend, "weight", "no host data");
   return t;
 }
 
 void CpuBackend::read_rows(const Tensor& t, int64_t row0, int64_t n_rows, float* host) {
-  check_f32("read_rows", "tensor", t);
+  check_f32(kBackend, "read_rows", "tensor", t);
   if (row0 < 0 || n_rows < 0 || row0 + n_rows > t.rows)
-    fail("read_rows", "rows " + std::to_string(row0) + "+" + std::to_string(n_rows) + " outside " +
-                          shape_text(t));
-  if (n_rows > 0) std::memcpy(host, f32(t) + row0 * t.cols, static_cast<size_t>(n_rows * t.cols) * sizeof(float));
+    fail(kBackend, "read_rows",
+         "rows " + std::to_string(row0) + "+" + std::to_string(n_rows) + " outside " + shape_text(t));
+  if (n_rows > 0)
+    std::memcpy(host, f32(t) + row0 * t.cols, static_cast<size_t>(n_rows * t.cols) * sizeof(float));
 }
 
 float* CpuBackend::scratch(int thread, size_t n) {

@@ -8,7 +8,7 @@
 namespace neox::cpu {
 
 void CpuBackend::gelu(Tensor& x, bool tanh_approximation) {
-  check_f32("gelu", "x", x);
+  check_f32(kBackend, "gelu", "x", x);
   float* p = f32(x);
   pool_.parallel_for(x.rows * x.cols, kFloatsPerCacheLine, [&](int64_t i0, int64_t i1, int) {
     if (tanh_approximation) {
@@ -28,9 +28,9 @@ void CpuBackend::gelu(Tensor& x, bool tanh_approximation) {
 }
 
 void CpuBackend::add(Tensor& y, const Tensor& x) {
-  check_f32("add", "y", y);
-  check_f32("add", "x", x);
-  check_shape("add", "x", x, y.rows, y.cols);
+  check_f32(kBackend, "add", "y", y);
+  check_f32(kBackend, "add", "x", x);
+  check_shape(kBackend, "add", "x", x, y.rows, y.cols);
   float* yp = f32(y);
   const float* xp = f32(x);
   pool_.parallel_for(y.rows * y.cols, kFloatsPerCacheLine,

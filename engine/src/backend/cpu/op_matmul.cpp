@@ -51,23 +51,25 @@ QuantizedActs CpuBackend::quantize_activations(const float* x, int64_t n, int64_
                               act_d16_.data() + t * (k / 16), act_dsum16_.data() + t * (k / 16),
                               act_dsum32_.data() + t * (k / 32));
   };
-  if (n <= kernels_->max_stream_tokens) quantize(0, n, 0);
-  else pool_.parallel_for(n, 1, quantize);
+  if (n <= kernels_->max_stream_tokens)
+    quantize(0, n, 0);
+  else
+    pool_.parallel_for(n, 1, quantize);
   return QuantizedActs{act_q_.data(), act_d_.data(), act_d16_.data(), act_dsum16_.data(), act_dsum32_.data()};
 }
 
 void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y) {
   const char* op = "matmul";
-  check_f32(op, "x", x);
-  check_weight_type(op, w);
+  check_f32(kBackend, op, "x", x);
+  check_weight_type(kBackend, op, w);
   const int64_t n = x.rows, k = x.cols, m = w.rows;
-  if (w.cols != k) fail(op, "weight " + shape_text(w) + " does not match x " + shape_text(x));
-  check_f32(op, "y", y);
-  check_shape(op, "y", y, n, m);
+  if (w.cols != k) fail(kBackend, op, "weight " + shape_text(w) + " does not match x " + shape_text(x));
+  check_f32(kBackend, op, "y", y);
+  check_shape(kBackend, op, "y", y, n, m);
   const float* b = nullptr;
   if (bias) {
-    check_f32(op, "bias", *bias);
-    check_shape(op, "bias", *bias, 1, m);
+    check_f32(kBackend, op, "bias", *bias);
+    check_shape(kBackend, op, "bias", *bias, 1, m);
     b = f32(*bias);
   }
   if (n == 0 || m == 0) return;
@@ -98,8 +100,8 @@ void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Te
   if (quantized && kernels_->quant_gemm &&
       kernels_->quant_gemm(w.dtype, w.data, k, 0, 0, QuantizedActs{}, 0, yp, m, nullptr, nullptr)) {
     // A decoded row is at most 1.5·k bytes (kernels.h); groups of 16 rows.
-    const int64_t gemm_rows = std::clamp<int64_t>(kTileBytes / (k * 3 / 2) / kFloatsPerCacheLine * kFloatsPerCacheLine,
-                                                  kFloatsPerCacheLine, 256);
+    const int64_t gemm_rows = std::clamp<int64_t>(
+        kTileBytes / (k * 3 / 2) / kFloatsPerCacheLine * kFloatsPerCacheLine, kFloatsPerCacheLine, 256);
     const QuantizedActs xq = quantize_activations(xp, n, k);
     pool_.parallel_tasks((m + gemm_rows - 1) / gemm_rows, [&](int64_t tile, int thread) {
       const int64_t r0 = tile * gemm_rows;

@@ -13,12 +13,13 @@ namespace neox::cpu {
 
 void CpuBackend::rope(Tensor& x, int64_t pos0, int n_head, int head_dim, int n_rot, float base) {
   const char* op = "rope";
-  check_f32(op, "x", x);
+  check_f32(kBackend, op, "x", x);
   const int64_t d = static_cast<int64_t>(n_head) * head_dim;
-  check_shape(op, "x", x, x.rows, d);
+  check_shape(kBackend, op, "x", x, x.rows, d);
   if (n_rot < 0 || n_rot > head_dim || n_rot % 2 != 0)
-    fail(op, "n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " + std::to_string(head_dim));
-  if (pos0 < 0) fail(op, "negative position");
+    fail(kBackend, op,
+         "n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " + std::to_string(head_dim));
+  if (pos0 < 0) fail(kBackend, op, "negative position");
   if (n_rot == 0 || x.rows == 0) return;
   const int half = n_rot / 2;
   pool_.parallel_for(x.rows, 1, [&](int64_t i0, int64_t i1, int thread) {

@@ -94,7 +94,7 @@ bool CudaBackend::supports(Op op, DType weight) const {
 }
 
 Tensor CudaBackend::alloc(int64_t rows, int64_t cols) {
-  if (rows < 0 || cols < 0) fail("alloc", "negative shape");
+  if (rows < 0 || cols < 0) fail(kBackend, "alloc", "negative shape");
   Tensor t;
   t.dtype = DType::F32;
   t.rows = rows;
@@ -117,10 +117,11 @@ Tensor CudaBackend::alloc(int64_t rows, int64_t cols) {
 
 void CudaBackend::free(Tensor& t) {
   if (t.data) {
-    if (t.offset != 0) fail("free", "a row view cannot be freed (free the tensor it views)");
+    if (t.offset != 0) fail(kBackend, "free", "a row view cannot be freed (free the tensor it views)");
     flush();
     check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
-    if (allocations_.erase(t.data) == 0) fail("free", "tensor was not allocated by this backend (or a row view)");
+    if (allocations_.erase(t.data) == 0)
+      fail(kBackend, "free", "tensor was not allocated by this backend (or a row view)");
     check(cudaFree(t.data), "cudaFree");
     policy_.invalidate();  // a captured graph may name this memory
   }
@@ -128,15 +129,15 @@ void CudaBackend::free(Tensor& t) {
 }
 
 Tensor CudaBackend::weight(DType dtype, int64_t rows, int64_t cols, const void* host) {
-  if (rows < 0 || cols < 0) fail("weight", "negative shape");
-  if (!host && rows * cols > 0) fail("weight", "no host data");
+  if (rows < 0 || cols < 0) fail(kBackend, "weight", "negative shape");
+  if (!host && rows * cols > 0) fail(kBackend, "weight", "no host data");
   Tensor t;
   t.dtype = dtype;
   t.rows = rows;
   t.cols = cols;
   auto layout = dtype_layout(static_cast<uint32_t>(dtype));
   if (!layout || cols % layout->block_elems != 0)
-    fail("weight",
+    fail(kBackend, "weight",
          "type " + dtype_name(dtype) + " with " + std::to_string(cols) + " columns is not whole blocks");
   const size_t bytes =
       static_cast<size_t>(rows) * static_cast<size_t>(cols / layout->block_elems) * layout->block_bytes;
@@ -165,9 +166,9 @@ Tensor CudaBackend::weight(DType dtype, int64_t rows, int64_t cols, const void* 
 }
 
 void CudaBackend::read_rows(const Tensor& t, int64_t row0, int64_t n_rows, float* host) {
-  check_f32("read_rows", "tensor", t);
+  check_f32(kBackend, "read_rows", "tensor", t);
   if (row0 < 0 || n_rows < 0 || row0 + n_rows > t.rows)
-    fail("read_rows",
+    fail(kBackend, "read_rows",
          "rows " + std::to_string(row0) + "+" + std::to_string(n_rows) + " outside " + shape_text(t));
   flush();
   if (n_rows == 0 || t.cols == 0) {
@@ -183,9 +184,9 @@ void CudaBackend::read_rows(const Tensor& t, int64_t row0, int64_t n_rows, float
 }
 
 void CudaBackend::write_rows(Tensor& t, int64_t row0, int64_t n_rows, const float* host) {
-  check_f32("write_rows", "tensor", t);
+  check_f32(kBackend, "write_rows", "tensor", t);
   if (row0 < 0 || n_rows < 0 || row0 + n_rows > t.rows)
-    fail("write_rows",
+    fail(kBackend, "write_rows",
          "rows " + std::to_string(row0) + "+" + std::to_string(n_rows) + " outside " + shape_text(t));
   if (n_rows == 0 || t.cols == 0) return;
   flush();
@@ -200,7 +201,8 @@ void CudaBackend::write_rows(Tensor& t, int64_t row0, int64_t n_rows, const floa
 
 Tensor CudaBackend::view_rows(const Tensor& t, int64_t row0, int64_t n) const {
   if (row0 < 0 || n < 0 || row0 + n > t.rows)
-    fail("view_rows", "rows " + std::to_string(row0) + "+" + std::to_string(n) + " outside " + shape_text(t));
+    fail(kBackend, "view_rows",
+         "rows " + std::to_string(row0) + "+" + std::to_string(n) + " outside " + shape_text(t));
   Tensor v = t;
   v.rows = n;
   v.offset = t.offset + static_cast<uint64_t>(row0 * t.cols) * sizeof(float);

@@ -55,13 +55,14 @@ cudaDataType_t cuda_type(DType t) {
 
 void CudaBackend::embedding(const Tensor& table, const int32_t* ids, int64_t n, Tensor& out) {
   const char* op = "embedding";
-  check_weight_type(op, table);
-  check_f32(op, "out", out);
-  check_shape(op, "out", out, n, table.cols);
+  check_weight_type(kBackend, op, table);
+  check_f32(kBackend, op, "out", out);
+  check_shape(kBackend, op, "out", out, n, table.cols);
   for (int64_t i = 0; i < n; ++i)
     if (ids[i] < 0 || ids[i] >= table.rows)
-      fail(op, "token id " + std::to_string(ids[i]) + " outside the table's " + std::to_string(table.rows) +
-                   " rows");
+      fail(kBackend, op,
+           "token id " + std::to_string(ids[i]) + " outside the table's " + std::to_string(table.rows) +
+               " rows");
   if (n == 0 || table.cols == 0) return;
   const int32_t slot = dyn(ids, n);
   key_.word(kOpEmbedding);
@@ -80,14 +81,14 @@ void CudaBackend::embedding(const Tensor& table, const int32_t* ids, int64_t n, 
 void CudaBackend::layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps,
                              Tensor& out) {
   const char* op = "layer_norm";
-  check_f32(op, "x", x);
-  check_f32(op, "gamma", gamma);
-  check_f32(op, "beta", beta);
-  check_f32(op, "out", out);
+  check_f32(kBackend, op, "x", x);
+  check_f32(kBackend, op, "gamma", gamma);
+  check_f32(kBackend, op, "beta", beta);
+  check_f32(kBackend, op, "out", out);
   const int64_t n = x.rows, d = x.cols;
-  check_shape(op, "gamma", gamma, 1, d);
-  check_shape(op, "beta", beta, 1, d);
-  check_shape(op, "out", out, n, d);
+  check_shape(kBackend, op, "gamma", gamma, 1, d);
+  check_shape(kBackend, op, "beta", beta, 1, d);
+  check_shape(kBackend, op, "out", out, n, d);
   if (n == 0 || d == 0) return;
   key_.word(kOpLayerNorm);
   for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &gamma, &beta, &out}) key_tensor(key_, *t);
@@ -99,18 +100,18 @@ void CudaBackend::layer_norm(const Tensor& x, const Tensor& gamma, const Tensor&
 
 void CudaBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y) {
   const char* op = "matmul";
-  check_f32(op, "x", x);
-  check_weight_type(op, w);
+  check_f32(kBackend, op, "x", x);
+  check_weight_type(kBackend, op, w);
   const int64_t n = x.rows, k = x.cols, m = w.rows;
-  if (w.cols != k) fail(op, "weight " + shape_text(w) + " does not match x " + shape_text(x));
-  check_f32(op, "y", y);
-  check_shape(op, "y", y, n, m);
+  if (w.cols != k) fail(kBackend, op, "weight " + shape_text(w) + " does not match x " + shape_text(x));
+  check_f32(kBackend, op, "y", y);
+  check_shape(kBackend, op, "y", y, n, m);
   if (bias) {
-    check_f32(op, "bias", *bias);
-    check_shape(op, "bias", *bias, 1, m);
+    check_f32(kBackend, op, "bias", *bias);
+    check_shape(kBackend, op, "bias", *bias, 1, m);
   }
   if (n == 0 || m == 0) return;
-  if (k == 0) fail(op, "weights with no columns");
+  if (k == 0) fail(kBackend, op, "weights with no columns");
   if (choose_matmul_path(w.dtype, n) != MatmulPath::kGemv) return matmul_cublas(x, w, bias, y);
 
   key_.word(kOpGemv);
@@ -195,11 +196,11 @@ void CudaBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int
                             Tensor& k, Tensor& v) {
   const char* op = "split_qkv";
   const int64_t n = qkv.rows, d = static_cast<int64_t>(n_head) * head_dim;
-  check_f32(op, "qkv", qkv);
-  check_shape(op, "qkv", qkv, n, 3 * d);
+  check_f32(kBackend, op, "qkv", qkv);
+  check_shape(kBackend, op, "qkv", qkv, n, 3 * d);
   for (Tensor* t : {&q, &k, &v}) {
-    check_f32(op, "q/k/v", *t);
-    check_shape(op, "q/k/v", *t, n, d);
+    check_f32(kBackend, op, "q/k/v", *t);
+    check_shape(kBackend, op, "q/k/v", *t, n, d);
   }
   if (n == 0 || d == 0) return;
   key_.word(kOpSplitQkv);
@@ -216,13 +217,13 @@ void CudaBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int
 
 void CudaBackend::rope(Tensor& x, int64_t pos0, int n_head, int head_dim, int n_rot, float base) {
   const char* op = "rope";
-  check_f32(op, "x", x);
+  check_f32(kBackend, op, "x", x);
   const int64_t d = static_cast<int64_t>(n_head) * head_dim;
-  check_shape(op, "x", x, x.rows, d);
+  check_shape(kBackend, op, "x", x, x.rows, d);
   if (n_rot < 0 || n_rot > head_dim || n_rot % 2 != 0)
-    fail(op,
+    fail(kBackend, op,
          "n_rot " + std::to_string(n_rot) + " must be even and at most head_dim " + std::to_string(head_dim));
-  if (pos0 < 0 || pos0 > INT32_MAX - x.rows) fail(op, "position out of range");
+  if (pos0 < 0 || pos0 > INT32_MAX - x.rows) fail(kBackend, op, "position out of range");
   if (n_rot == 0 || x.rows == 0) return;
   const int32_t p = static_cast<int32_t>(pos0);
   const int32_t slot = dyn(&p, 1);
@@ -240,22 +241,12 @@ void CudaBackend::rope(Tensor& x, int64_t pos0, int n_head, int head_dim, int n_
 
 void CudaBackend::attention(const Tensor& q, const Tensor& k_cache, const Tensor& v_cache, int64_t pos0,
                             int n_head, int head_dim, Tensor& out) {
-  const char* op = "attention";
+  check_attention(kBackend, q, k_cache, v_cache, pos0, n_head, head_dim, out);
   const int64_t n = q.rows, d = static_cast<int64_t>(n_head) * head_dim;
-  check_f32(op, "q", q);
-  check_f32(op, "k_cache", k_cache);
-  check_f32(op, "v_cache", v_cache);
-  check_f32(op, "out", out);
-  check_shape(op, "q", q, n, d);
-  check_shape(op, "k_cache", k_cache, k_cache.rows, d);
-  check_shape(op, "v_cache", v_cache, k_cache.rows, d);
-  check_shape(op, "out", out, n, d);
-  if (pos0 < 0 || pos0 + n > k_cache.rows)
-    fail(op, "positions " + std::to_string(pos0) + ".." + std::to_string(pos0 + n - 1) +
-                 " exceed the cache's " + std::to_string(k_cache.rows) + " rows");
   if (n == 0 || d == 0) return;
   if (attention_values_per_lane(head_dim) == 0)
-    fail(op, "head size " + std::to_string(head_dim) + " is over the 256 this backend supports");
+    fail(kBackend, "attention",
+         "head size " + std::to_string(head_dim) + " is over the 256 this backend supports");
   const bool flash = use_flash_attention(head_dim, n);
   const int splits = !flash && n == 1 ? plan_split_kv(n_head, k_cache.rows, n_sms_).splits : 1;
   float* partial = splits > 1 ? static_cast<float*>(scratch(
@@ -289,7 +280,7 @@ void CudaBackend::attention(const Tensor& q, const Tensor& k_cache, const Tensor
 }
 
 void CudaBackend::gelu(Tensor& x, bool tanh_approximation) {
-  check_f32("gelu", "x", x);
+  check_f32(kBackend, "gelu", "x", x);
   const int64_t count = x.rows * x.cols;
   if (count == 0) return;
   key_.word(kOpGelu);
@@ -300,9 +291,9 @@ void CudaBackend::gelu(Tensor& x, bool tanh_approximation) {
 }
 
 void CudaBackend::add(Tensor& y, const Tensor& x) {
-  check_f32("add", "y", y);
-  check_f32("add", "x", x);
-  check_shape("add", "x", x, y.rows, y.cols);
+  check_f32(kBackend, "add", "y", y);
+  check_f32(kBackend, "add", "x", x);
+  check_shape(kBackend, "add", "x", x, y.rows, y.cols);
   const int64_t count = y.rows * y.cols;
   if (count == 0) return;
   key_.word(kOpAdd);
@@ -315,13 +306,14 @@ void CudaBackend::add(Tensor& y, const Tensor& x) {
 
 void CudaBackend::copy_rows(const Tensor& src, Tensor& dst, int64_t dst_row0) {
   const char* op = "copy_rows";
-  check_f32(op, "src", src);
-  check_f32(op, "dst", dst);
+  check_f32(kBackend, op, "src", src);
+  check_f32(kBackend, op, "dst", dst);
   if (src.cols != dst.cols)
-    fail(op, "src " + shape_text(src) + " and dst " + shape_text(dst) + " differ in width");
+    fail(kBackend, op, "src " + shape_text(src) + " and dst " + shape_text(dst) + " differ in width");
   if (dst_row0 < 0 || dst_row0 + src.rows > dst.rows)
-    fail(op, std::to_string(src.rows) + " rows at row " + std::to_string(dst_row0) + " do not fit dst " +
-                 shape_text(dst));
+    fail(kBackend, op,
+         std::to_string(src.rows) + " rows at row " + std::to_string(dst_row0) + " do not fit dst " +
+             shape_text(dst));
   if (src.rows == 0 || src.cols == 0) return;
   const int32_t r0 = static_cast<int32_t>(dst_row0);
   const int32_t slot = dyn(&r0, 1);
