@@ -114,17 +114,7 @@ void RemoteWorker::generate(const RemoteGenerationRequest& request) {
   QVariantMap report;
   auto finish = [&](storage::MessageStatus status, const QString& error) {
     try {
-      switch (status) {
-        case storage::MessageStatus::kComplete:
-          reply->finish(stats);
-          break;
-        case storage::MessageStatus::kStopped:
-          reply->stop(stats);
-          break;
-        default:
-          reply->fail(error.toStdString(), stats);
-          break;
-      }
+      reply->end(status, stats, error.toStdString());
     } catch (const std::exception& e) {
       emit replyFinished(request.id, message_id, static_cast<int>(storage::MessageStatus::kFailed),
                          qstr(e.what()), report);

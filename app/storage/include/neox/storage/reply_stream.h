@@ -39,10 +39,12 @@ class ReplyStream {
   void finish(const MessageStats& stats);
   void stop(const MessageStats& stats);
   void fail(std::string_view reason, const MessageStats& stats);
+  // Any of the three by status (complete, stopped, failed with `error`), for
+  // callers that decide the status as they go. Later calls are no-ops.
+  void end(MessageStatus status, const MessageStats& stats, std::string_view error);
   bool finished() const { return finished_; }
 
  private:
-  void end(MessageStatus status, const MessageStats& stats, std::string_view error);
 
   MessageStore& messages_;
   int64_t message_id_ = 0;
