@@ -16,8 +16,12 @@ AbstractButton {
     implicitWidth: Math.min(row.implicitWidth + 24, 340)
     ToolTip.visible: area.containsMouse && !picker.visible
     ToolTip.delay: 600
-    ToolTip.text: remote.remote ? qsTr("%1 on the remote endpoint “%2”").arg(remote.model).arg(remote.endpointName)
-                : models.path.length > 0 ? models.path : qsTr("Choose a model")
+    ToolTip.text: tip
+    // The hover text: the model file and where it runs, or the remote endpoint.
+    readonly property string tip: remote.remote ? qsTr("%1 on the remote endpoint “%2”").arg(remote.model).arg(remote.endpointName)
+                : models.path.length > 0 ? models.path + (models.device.length > 0 ? "\n" + qsTr("Runs on %1").arg(models.device) : "")
+                                             + (models.deviceWarning.length > 0 ? "\n" + models.deviceWarning : "")
+                : qsTr("Choose a model")
 
     // The conversation's model when it is a remote one ({remote, model, endpointName, known}).
     readonly property var remote: {
@@ -76,6 +80,15 @@ AbstractButton {
                 text: chat.templateName
                 color: Theme.textFaint
                 font.pixelSize: 11
+            }
+            // Where the loaded model runs: the whole report on hover.
+            Text {
+                objectName: "deviceTag"
+                visible: !chip.remote.remote && models.status === ModelController.Ready && models.device.length > 0
+                text: /^(cuda|vulkan)/.test(models.device) ? qsTr("GPU") : qsTr("CPU")
+                color: models.deviceWarning.length > 0 ? Theme.danger : Theme.textFaint
+                font.pixelSize: 11
+                font.weight: Font.DemiBold
             }
         }
     }
