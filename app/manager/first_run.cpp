@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <thread>
 
 #include "controllers/qt_text.h"
 #include "manager/app_settings.h"
@@ -55,7 +56,9 @@ QVariantMap FirstRun::recommendation() const {
   const models::Catalog* catalog = downloads_.catalog_data();
   const std::optional<models::Catalog> downloadable = downloadable_catalog(downloads_.catalog_path());
   if (!catalog || !downloadable) return recommendation_;
-  const auto pick = models::recommend_model(*downloadable, probe_->ram_available(), probe_->gpus());
+  const auto pick = models::recommend_model(
+      *downloadable, probe_->ram_available(), probe_->gpus(), /*prefer_chat=*/true,
+      models::rough_cpu_bandwidth(static_cast<int>(std::thread::hardware_concurrency())));
   if (!pick || !pick->model || !pick->variant) return recommendation_;
   // The same variant's index in the full catalog (what downloadVariant takes).
   const models::CatalogModel* full = catalog->find(pick->model->id);

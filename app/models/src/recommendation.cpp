@@ -1,6 +1,7 @@
 // First-run recommendation over the catalog.
 #include "neox/models/recommendation.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "neox/error.h"
@@ -34,19 +35,29 @@ uint64_t catalog_variant_memory(const CatalogModel& m, const CatalogVariant& v, 
   return v.approx_size_bytes + kv + kRuntimeAllowance;
 }
 
+double rough_cpu_bandwidth(int hardware_threads) {
+  return std::min(std::max(hardware_threads, 1), 6) * 10e9;
+}
+
 std::optional<Recommendation> recommend_model(const Catalog& catalog, uint64_t ram_available,
-                                              const std::vector<DeviceMemory>& gpus, bool prefer_chat) {
+                                              const std::vector<DeviceMemory>& gpus, bool prefer_chat,
+                                              double cpu_bytes_per_second) {
   uint64_t gpu_free = 0;
   for (const DeviceMemory& g : gpus) gpu_free = std::max(gpu_free, g.free_bytes);
   const uint64_t gpu_usable = gpu_free > kGpuHeadroomBytes ? gpu_free - kGpuHeadroomBytes : 0;
   const uint64_t ram_usable = ram_available > kRamHeadroomBytes ? ram_available - kRamHeadroomBytes : 0;
 
   std::optional<Recommendation> best;
+  auto cpu_tokens_per_second = [&](const Recommendation& r) {
+    return cpu_bytes_per_second / static_cast<double>(std::max<uint64_t>(r.variant->approx_size_bytes, 1));
+  };
   auto score = [&](const Recommendation& r) {
     const bool chat = r.model->chat_template != "raw";
-    // Order: licence allows any use, chat-tuned (if wanted), on GPU, size, precision.
-    return std::make_tuple(permissive(r.model->license), !prefer_chat || chat, r.on_gpu, r.model->parameters,
-                           precision_rank(r.variant->quantization));
+    const bool fast_enough =
+        r.on_gpu || cpu_bytes_per_second <= 0 || cpu_tokens_per_second(r) >= kMinCpuTokensPerSecond;
+    // Order: licence allows any use, chat-tuned (if wanted), usable speed, on GPU, size, precision.
+    return std::make_tuple(permissive(r.model->license), !prefer_chat || chat, fast_enough, r.on_gpu,
+                           r.model->parameters, precision_rank(r.variant->quantization));
   };
   for (const CatalogModel& m : catalog.models()) {
     for (const CatalogVariant& v : m.variants) {
@@ -64,6 +75,12 @@ std::optional<Recommendation> recommend_model(const Catalog& catalog, uint64_t r
                    format_bytes(best->memory_needed) + "; " +
                    (best->on_gpu ? format_bytes(gpu_free) + " free on the GPU."
                                  : format_bytes(ram_available) + " of RAM is free.");
+  if (best && !best->on_gpu && cpu_bytes_per_second > 0) {
+    const double tps = cpu_tokens_per_second(*best);
+    best->reason += tps >= 1 ? " About " + std::to_string(static_cast<int>(tps + 0.5)) +
+                                   " tokens a second on this CPU (estimated)."
+                             : " Expect under a token a second on this CPU.";
+  }
   return best;
 }
 

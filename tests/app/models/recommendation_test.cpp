@@ -56,5 +56,38 @@ TEST(Recommendation, BiggestChatModelThatFitsWithAPermissiveLicence) {
   EXPECT_FALSE(recommend_model(c, 256ull << 20, {}).has_value()) << "nothing fits in 256 MB";
 }
 
+TEST(Recommendation, OnTheCpuAVariantThatDecodesAtAUsableSpeed) {
+  const Catalog c = Catalog::load(kCatalog);
+  // 64 GiB free: memory alone picks a 7B chat model (~14 GB F16).
+  const auto by_memory = recommend_model(c, 64 * GiB, {});
+  ASSERT_TRUE(by_memory.has_value());
+  const double bandwidth = 20e9;  // a 2-core machine
+  ASSERT_LT(bandwidth / double(by_memory->variant->approx_size_bytes), kMinCpuTokensPerSecond)
+      << "the test needs a memory-only pick that is too slow";
+  const auto by_speed = recommend_model(c, 64 * GiB, {}, true, bandwidth);
+  ASSERT_TRUE(by_speed.has_value());
+  EXPECT_GE(bandwidth / double(by_speed->variant->approx_size_bytes), kMinCpuTokensPerSecond)
+      << by_speed->model->id;
+  EXPECT_NE(by_speed->model->chat_template, "raw");
+  EXPECT_EQ(by_speed->model->license.find("-nc"), std::string::npos);
+  EXPECT_NE(by_speed->reason.find("tokens a second"), std::string::npos) << by_speed->reason;
+  // With a GPU that holds it, speed on the CPU does not matter.
+  const auto gpu = recommend_model(
+      c, 8 * GiB, {DeviceMemory{"GPU", DeviceKind::kCuda, 0, 80 * GiB, 80 * GiB}}, true, bandwidth);
+  ASSERT_TRUE(gpu.has_value());
+  EXPECT_TRUE(gpu->on_gpu);
+  EXPECT_GE(gpu->model->parameters, 11'000'000'000);
+  // Nothing fast enough: the biggest that fits is still offered, with a warning.
+  const auto slow = recommend_model(c, 64 * GiB, {}, true, 1e9);
+  ASSERT_TRUE(slow.has_value());
+  EXPECT_NE(slow->reason.find("under a token a second"), std::string::npos) << slow->reason;
+}
+
+TEST(Recommendation, RoughCpuBandwidthGrowsWithThreadsThenCaps) {
+  EXPECT_LT(rough_cpu_bandwidth(1), rough_cpu_bandwidth(2));
+  EXPECT_EQ(rough_cpu_bandwidth(64), rough_cpu_bandwidth(6));
+  EXPECT_GT(rough_cpu_bandwidth(0), 0);
+}
+
 }  // namespace
 }  // namespace neox::models

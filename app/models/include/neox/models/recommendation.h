@@ -27,8 +27,21 @@ struct Recommendation {
 uint64_t catalog_variant_memory(const CatalogModel& model, const CatalogVariant& variant,
                                 int64_t n_ctx = 2048);
 
-// nullopt when nothing in the catalog fits.
+// Decode on the CPU streams every weight once per token, so its speed is
+// about memory bandwidth ÷ weight bytes. A variant that would decode slower
+// than this on the CPU is picked only when nothing faster fits.
+constexpr double kMinCpuTokensPerSecond = 3.0;
+
+// A rough CPU memory bandwidth for machines not measured: ~10 GB/s per
+// hardware thread up to 60 GB/s (this project's 2-core CI machine measures
+// 23 GB/s in a triad; desktop dual-channel DDR5 reaches 60-70).
+double rough_cpu_bandwidth(int hardware_threads);
+
+// nullopt when nothing in the catalog fits. With `cpu_bytes_per_second` > 0,
+// CPU-only variants estimated below kMinCpuTokensPerSecond rank after those
+// that reach it (a 7B F16 download that answers at 1 token/s is no welcome).
 std::optional<Recommendation> recommend_model(const Catalog& catalog, uint64_t ram_available,
-                                              const std::vector<DeviceMemory>& gpus, bool prefer_chat = true);
+                                              const std::vector<DeviceMemory>& gpus, bool prefer_chat = true,
+                                              double cpu_bytes_per_second = 0);
 
 }  // namespace neox::models
