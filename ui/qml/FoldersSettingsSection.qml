@@ -36,7 +36,7 @@ SettingsSection {
         Row {
             spacing: 6
             FlatButton { text: qsTr("Show"); onClicked: appSettings.reveal(appSettings.dataFolder) }
-            FlatButton { text: qsTr("Change…"); onClicked: dataFolderDialog.open() }
+            FlatButton { objectName: "changeDataFolderButton"; text: qsTr("Change…"); onClicked: dataFolderDialog.open() }
         }
     }
     PathText { objectName: "dataFolderText"; text: appSettings.dataFolder; Layout.topMargin: -6 }
@@ -44,7 +44,7 @@ SettingsSection {
     SettingRow {
         label: qsTr("NeoX Studio's models")
         help: qsTr("Downloads go here.")
-        FlatButton { text: qsTr("Show"); onClicked: appSettings.reveal(appSettings.appModelsFolder) }
+        FlatButton { objectName: "showModelsFolderButton"; text: qsTr("Show"); onClicked: appSettings.reveal(appSettings.appModelsFolder) }
     }
     PathText { text: appSettings.appModelsFolder; Layout.topMargin: -6 }
 

@@ -31,9 +31,12 @@ RowLayout {
             wrapMode: Text.Wrap
         }
     }
+    // Top-aligned: Qt 6.4's RowLayout can leave a vertically centred item
+    // where an earlier, taller layout pass put it (before the help text had
+    // its final width), drawing a row's buttons over the next row.
     Item {
         id: holder
-        Layout.alignment: Qt.AlignVCenter | Qt.AlignRight
+        Layout.alignment: Qt.AlignTop | Qt.AlignRight
         implicitWidth: childrenRect.width
         implicitHeight: childrenRect.height
     }

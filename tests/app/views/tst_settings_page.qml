@@ -18,6 +18,22 @@ Item {
         name: "SettingsPage"
         when: windowShown
 
+        // Scrolled down, each row's buttons stay on their row (none drawn over the next).
+        function test_rows_do_not_overlap_when_scrolled() {
+            const column = findChild(page, "settingsSections")
+            const flickable = column.parent.parent
+            for (const y of [0, 300, 600, flickable.contentHeight - flickable.height]) {
+                flickable.contentY = Math.max(0, y)
+                waitForRendering(page)
+                const change = findChild(page, "changeDataFolderButton")
+                const show = findChild(page, "showModelsFolderButton")
+                const a = change.mapToItem(page, 0, 0), b = show.mapToItem(page, 0, 0)
+                verify(a.y + change.height <= b.y, "data folder buttons end at " + (a.y + change.height) +
+                       ", the models folder's Show starts at " + b.y + " (contentY " + flickable.contentY + ")")
+            }
+            flickable.contentY = 0
+        }
+
         function test_devices_are_listed_with_memory() {
             verify(appSettings.devices.length >= 1)
             const cpu = appSettings.devices[appSettings.devices.length - 1]
