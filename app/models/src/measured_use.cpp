@@ -32,12 +32,10 @@ std::string percent(uint64_t estimate, uint64_t measured) {
 
 }  // namespace
 
-MeasuringBackend::MeasuringBackend(std::unique_ptr<Backend> inner) : inner_(std::move(inner)) {
-  if (!inner_) throw Error("MeasuringBackend: no backend to measure");
-}
+MeasuringBackend::MeasuringBackend(std::shared_ptr<Backend> inner) : ForwardingBackend(std::move(inner)) {}
 
 Tensor MeasuringBackend::alloc(int64_t rows, int64_t cols) {
-  Tensor t = inner_->alloc(rows, cols);
+  Tensor t = inner().alloc(rows, cols);
   const uint64_t now = now_.fetch_add(t.bytes()) + t.bytes();
   uint64_t peak = peak_.load();
   while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
@@ -47,11 +45,11 @@ Tensor MeasuringBackend::alloc(int64_t rows, int64_t cols) {
 
 void MeasuringBackend::free(Tensor& t) {
   now_.fetch_sub(t.bytes());
-  inner_->free(t);
+  inner().free(t);
 }
 
 Tensor MeasuringBackend::weight(DType dtype, int64_t rows, int64_t cols, const void* host) {
-  Tensor t = inner_->weight(dtype, rows, cols, host);
+  Tensor t = inner().weight(dtype, rows, cols, host);
   weights_.fetch_add(weight_tensor_bytes(dtype, rows, cols));
   return t;
 }
