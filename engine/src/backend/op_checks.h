@@ -73,4 +73,44 @@ inline void check_attention(const char* backend, const Tensor& q, const Tensor& 
              std::to_string(k_cache.rows) + " rows");
 }
 
+// Backend::embedding: ids in [0, table rows), out [n, table cols].
+inline void check_embedding(const char* backend, const Tensor& table, const int32_t* ids, int64_t n,
+                            const Tensor& out) {
+  const char* op = "embedding";
+  check_weight_type(backend, op, table);
+  check_f32(backend, op, "out", out);
+  check_shape(backend, op, "out", out, n, table.cols);
+  for (int64_t i = 0; i < n; ++i)
+    if (ids[i] < 0 || ids[i] >= table.rows)
+      fail(backend, op,
+           "token id " + std::to_string(ids[i]) + " outside the table's " + std::to_string(table.rows) +
+               " rows");
+}
+
+// Backend::layer_norm: x, out [n, d]; gamma, beta [1, d].
+inline void check_layer_norm(const char* backend, const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                             const Tensor& out) {
+  const char* op = "layer_norm";
+  check_f32(backend, op, "x", x);
+  check_f32(backend, op, "gamma", gamma);
+  check_f32(backend, op, "beta", beta);
+  check_f32(backend, op, "out", out);
+  check_shape(backend, op, "gamma", gamma, 1, x.cols);
+  check_shape(backend, op, "beta", beta, 1, x.cols);
+  check_shape(backend, op, "out", out, x.rows, x.cols);
+}
+
+// Backend::split_qkv: qkv [n, 3*d] into q, k, v [n, d], d = n_head*head_dim.
+inline void check_split_qkv(const char* backend, const Tensor& qkv, int n_head, int head_dim, const Tensor& q,
+                            const Tensor& k, const Tensor& v) {
+  const char* op = "split_qkv";
+  const int64_t n = qkv.rows, d = static_cast<int64_t>(n_head) * head_dim;
+  check_f32(backend, op, "qkv", qkv);
+  check_shape(backend, op, "qkv", qkv, n, 3 * d);
+  for (const Tensor* t : {&q, &k, &v}) {
+    check_f32(backend, op, "q/k/v", *t);
+    check_shape(backend, op, "q/k/v", *t, n, d);
+  }
+}
+
 }  // namespace neox::backend_checks

@@ -18,15 +18,7 @@ int64_t row_align(int64_t cols) {
 }  // namespace
 
 void CpuBackend::embedding(const Tensor& table, const int32_t* ids, int64_t n, Tensor& out) {
-  const char* op = "embedding";
-  check_weight_type(kBackend, op, table);
-  check_f32(kBackend, op, "out", out);
-  check_shape(kBackend, op, "out", out, n, table.cols);
-  for (int64_t i = 0; i < n; ++i)
-    if (ids[i] < 0 || ids[i] >= table.rows)
-      fail(kBackend, op,
-           "token id " + std::to_string(ids[i]) + " outside the table's " + std::to_string(table.rows) +
-               " rows");
+  check_embedding(kBackend, table, ids, n, out);
   const int64_t d = table.cols;
   const size_t row_bytes = weight_row_bytes(table);
   pool_.parallel_for(n, row_align(d), [&](int64_t i0, int64_t i1, int) {
@@ -39,14 +31,8 @@ void CpuBackend::embedding(const Tensor& table, const int32_t* ids, int64_t n, T
 
 void CpuBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int head_dim, Tensor& q,
                            Tensor& k, Tensor& v) {
-  const char* op = "split_qkv";
+  check_split_qkv(kBackend, qkv, n_head, head_dim, q, k, v);
   const int64_t n = qkv.rows, d = static_cast<int64_t>(n_head) * head_dim;
-  check_f32(kBackend, op, "qkv", qkv);
-  check_shape(kBackend, op, "qkv", qkv, n, 3 * d);
-  for (Tensor* t : {&q, &k, &v}) {
-    check_f32(kBackend, op, "q/k/v", *t);
-    check_shape(kBackend, op, "q/k/v", *t, n, d);
-  }
   const size_t head_bytes = static_cast<size_t>(head_dim) * sizeof(float);
   pool_.parallel_for(n, row_align(d), [&](int64_t i0, int64_t i1, int) {
     for (int64_t i = i0; i < i1; ++i) {

@@ -54,15 +54,7 @@ cudaDataType_t cuda_type(DType t) {
 }  // namespace
 
 void CudaBackend::embedding(const Tensor& table, const int32_t* ids, int64_t n, Tensor& out) {
-  const char* op = "embedding";
-  check_weight_type(kBackend, op, table);
-  check_f32(kBackend, op, "out", out);
-  check_shape(kBackend, op, "out", out, n, table.cols);
-  for (int64_t i = 0; i < n; ++i)
-    if (ids[i] < 0 || ids[i] >= table.rows)
-      fail(kBackend, op,
-           "token id " + std::to_string(ids[i]) + " outside the table's " + std::to_string(table.rows) +
-               " rows");
+  check_embedding(kBackend, table, ids, n, out);
   if (n == 0 || table.cols == 0) return;
   const int32_t slot = dyn(ids, n);
   key_.word(kOpEmbedding);
@@ -80,15 +72,8 @@ void CudaBackend::embedding(const Tensor& table, const int32_t* ids, int64_t n, 
 
 void CudaBackend::layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps,
                              Tensor& out) {
-  const char* op = "layer_norm";
-  check_f32(kBackend, op, "x", x);
-  check_f32(kBackend, op, "gamma", gamma);
-  check_f32(kBackend, op, "beta", beta);
-  check_f32(kBackend, op, "out", out);
+  check_layer_norm(kBackend, x, gamma, beta, out);
   const int64_t n = x.rows, d = x.cols;
-  check_shape(kBackend, op, "gamma", gamma, 1, d);
-  check_shape(kBackend, op, "beta", beta, 1, d);
-  check_shape(kBackend, op, "out", out, n, d);
   if (n == 0 || d == 0) return;
   key_.word(kOpLayerNorm);
   for (const Tensor* t : std::initializer_list<const Tensor*>{&x, &gamma, &beta, &out}) key_tensor(key_, *t);
@@ -194,14 +179,8 @@ void CudaBackend::matmul_cublas(const Tensor& x, const Tensor& w, const Tensor* 
 
 void CudaBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int head_dim, Tensor& q,
                             Tensor& k, Tensor& v) {
-  const char* op = "split_qkv";
+  check_split_qkv(kBackend, qkv, n_head, head_dim, q, k, v);
   const int64_t n = qkv.rows, d = static_cast<int64_t>(n_head) * head_dim;
-  check_f32(kBackend, op, "qkv", qkv);
-  check_shape(kBackend, op, "qkv", qkv, n, 3 * d);
-  for (Tensor* t : {&q, &k, &v}) {
-    check_f32(kBackend, op, "q/k/v", *t);
-    check_shape(kBackend, op, "q/k/v", *t, n, d);
-  }
   if (n == 0 || d == 0) return;
   key_.word(kOpSplitQkv);
   for (const Tensor* t : std::initializer_list<const Tensor*>{&qkv, &q, &k, &v}) key_tensor(key_, *t);
