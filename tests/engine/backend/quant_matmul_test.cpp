@@ -31,6 +31,7 @@
 #include "neox/backend.h"
 #include "neox/error.h"
 #include "neox/quant.h"
+#include "support/random_quant_blocks.h"
 
 namespace neox::test {
 namespace {
@@ -40,42 +41,6 @@ constexpr double kDecodeNmse = 5e-4;
 
 const DType kQuantTypes[] = {DType::Q8_0, DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1,
                              DType::Q2_K, DType::Q3_K, DType::Q4_K, DType::Q5_K, DType::Q6_K};
-
-// Byte offsets of the fp16 scale fields of each block type (core/quant_blocks.h).
-std::vector<int> fp16_fields(DType t) {
-  switch (t) {
-    case DType::Q4_1:
-    case DType::Q5_1:
-    case DType::Q4_K:
-    case DType::Q5_K:
-      return {0, 2};
-    case DType::Q2_K:
-      return {80, 82};
-    case DType::Q3_K:
-      return {108};
-    case DType::Q6_K:
-      return {208};
-    default:
-      return {0};
-  }
-}
-
-// Random blocks: every code pattern, scales of realistic size and both signs.
-std::vector<uint8_t> random_weights(DType t, int64_t rows, int64_t cols, std::mt19937& rng) {
-  const DTypeLayout layout = *dtype_layout(static_cast<uint32_t>(t));
-  const int64_t n_blocks = rows * cols / layout.block_elems;
-  std::vector<uint8_t> bytes(static_cast<size_t>(n_blocks * layout.block_bytes) + 64);  // + guard room
-  std::uniform_int_distribution<int> byte(0, 255);
-  std::uniform_real_distribution<float> magnitude(0.002f, 0.05f);
-  for (auto& v : bytes) v = static_cast<uint8_t>(byte(rng));
-  for (int64_t b = 0; b < n_blocks; ++b)
-    for (int off : fp16_fields(t)) {
-      float v = magnitude(rng) * (byte(rng) & 1 ? -1.0f : 1.0f);
-      uint16_t h = f32_to_fp16(v);
-      std::memcpy(&bytes[static_cast<size_t>(b * layout.block_bytes + off)], &h, 2);
-    }
-  return bytes;
-}
 
 struct QuantCase {
   std::string isa;
@@ -113,11 +78,11 @@ TEST_P(QuantMatMul, EveryTypeDecodeAndPrefillMatchDequantizedReference) {
                            {33, 256, 130},
                            {1, 96, 20},
                            {3, 160, 9},
-                           {33, 96, 20},     // prefill, k not a multiple of 64: the f32 tile path everywhere
-                           {9, 192, 37},     // int8 prefill: partial row and token blocks
+                           {33, 96, 20},      // prefill, k not a multiple of 64: the f32 tile path everywhere
+                           {9, 192, 37},      // int8 prefill: partial row and token blocks
                            {6, 4096, 40}}) {  // int8 prefill: several tiles of rows, the last one partial
       if (k % block) continue;
-      std::vector<uint8_t> wbytes = random_weights(t, m, k, rng_);
+      std::vector<uint8_t> wbytes = testing::random_quant_blocks(t, m * k, rng_, 64);
       std::vector<float> wf(static_cast<size_t>(m * k));
       dequantize_row(t, wbytes.data(), wf.data(), m * k);
       GuardedTensor x(DType::F32, n, k), bias(DType::F32, 1, m), y(DType::F32, n, m);
@@ -154,7 +119,7 @@ TEST_P(QuantMatMul, EveryTypeDecodeAndPrefillMatchDequantizedReference) {
 TEST_P(QuantMatMul, EmbeddingExpandsQuantizedRows) {
   for (DType t : kQuantTypes) {
     const int64_t d = 256, vocab = 9;
-    std::vector<uint8_t> table = random_weights(t, vocab, d, rng_);
+    std::vector<uint8_t> table = testing::random_quant_blocks(t, vocab * d, rng_, 64);
     std::vector<float> tf(static_cast<size_t>(vocab * d));
     dequantize_row(t, table.data(), tf.data(), vocab * d);
     const std::vector<int32_t> ids = {3, 0, 8, 3, 5};

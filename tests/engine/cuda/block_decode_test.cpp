@@ -11,46 +11,13 @@
 #include <vector>
 
 #include "neox/quant.h"
+#include "support/random_quant_blocks.h"
 
 namespace neox::cuda {
 namespace {
 
 const DType kBlockTypes[] = {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1, DType::Q8_0,
                              DType::Q2_K, DType::Q3_K, DType::Q4_K, DType::Q5_K, DType::Q6_K};
-
-// Byte offsets of a block's fp16 scale fields (set to finite values).
-std::vector<int> fp16_fields(DType t) {
-  switch (t) {
-    case DType::Q4_1:
-    case DType::Q5_1:
-    case DType::Q4_K:
-    case DType::Q5_K:
-      return {0, 2};
-    case DType::Q2_K:
-      return {80, 82};
-    case DType::Q3_K:
-      return {108};
-    case DType::Q6_K:
-      return {208};
-    default:
-      return {0};
-  }
-}
-
-std::vector<uint8_t> random_row(DType t, int64_t n, std::mt19937& rng) {
-  const BlockShape shape = block_shape(t);
-  const int64_t blocks = n / shape.elems;
-  std::vector<uint8_t> bytes(static_cast<size_t>(blocks * shape.bytes));
-  std::uniform_int_distribution<int> byte(0, 255);
-  std::uniform_real_distribution<float> scale(-0.05f, 0.05f);
-  for (auto& b : bytes) b = static_cast<uint8_t>(byte(rng));
-  for (int64_t b = 0; b < blocks; ++b)
-    for (int off : fp16_fields(t)) {
-      const uint16_t h = f32_to_fp16(scale(rng));
-      std::memcpy(&bytes[static_cast<size_t>(b * shape.bytes + off)], &h, 2);
-    }
-  return bytes;
-}
 
 void expect_same_as_reference(DType t, const std::vector<uint8_t>& row, int64_t n, const char* what) {
   std::vector<float> ref(static_cast<size_t>(n));
@@ -78,7 +45,7 @@ TEST(CudaBlockDecode, RandomBlocksMatchDequantizeRow) {
   std::mt19937 rng(42);
   for (DType t : kBlockTypes) {
     const int64_t n = 4 * 256;  // several blocks of every size
-    expect_same_as_reference(t, random_row(t, n, rng), n, "random bytes");
+    expect_same_as_reference(t, testing::random_quant_blocks(t, n, rng), n, "random bytes");
   }
 }
 

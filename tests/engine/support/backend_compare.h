@@ -29,6 +29,7 @@
 #include "neox/backend.h"
 #include "neox/dtype.h"
 #include "neox/quant.h"
+#include "support/random_quant_blocks.h"
 
 namespace neox::test {
 
@@ -89,17 +90,7 @@ class BackendCompare {
       }
       return bytes.data();
     }
-    const DTypeLayout layout = *dtype_layout(static_cast<uint32_t>(t));
-    const int64_t n_blocks = rows * cols / layout.block_elems;
-    bytes.resize(static_cast<size_t>(n_blocks * layout.block_bytes) + 64);
-    std::uniform_int_distribution<int> byte(0, 255);
-    std::uniform_real_distribution<float> magnitude(0.002f, 0.05f);
-    for (auto& b : bytes) b = static_cast<uint8_t>(byte(rng_));
-    for (int64_t b = 0; b < n_blocks; ++b)
-      for (int off : fp16_fields(t)) {
-        uint16_t h = f32_to_fp16(magnitude(rng_) * (byte(rng_) & 1 ? -1.0f : 1.0f));
-        std::memcpy(&bytes[static_cast<size_t>(b * layout.block_bytes + off)], &h, 2);
-      }
+    bytes = testing::random_quant_blocks(t, rows * cols, rng_, 64);
     return bytes.data();
   }
 
@@ -293,24 +284,6 @@ class BackendCompare {
   }
 
  private:
-  static std::vector<int> fp16_fields(DType t) {  // byte offsets of a block's fp16 scales
-    switch (t) {
-      case DType::Q4_1:
-      case DType::Q5_1:
-      case DType::Q4_K:
-      case DType::Q5_K:
-        return {0, 2};
-      case DType::Q2_K:
-        return {80, 82};
-      case DType::Q3_K:
-        return {108};
-      case DType::Q6_K:
-        return {208};
-      default:
-        return {0};
-    }
-  }
-
   Tensor keep(Backend& b, Tensor t) {
     allocations_.emplace_back(&b, t);
     return t;
