@@ -40,6 +40,7 @@ ChatController::ChatController(storage::Database& db, EngineWorker* worker, Mode
   if (counter_) {
     connect(counter_, &TokenCounter::counted, this, [this](qint64 tokens) {
       prompt_tokens_ = tokens;
+      counted_draft_ = requested_draft_;
       emit promptTokensChanged();
     });
     connect(counter_, &TokenCounter::readyChanged, this, [this] { countTokens(last_draft_); });
@@ -363,6 +364,7 @@ void ChatController::countTokens(const QString& draft) {
   try {
     const std::vector<storage::Message> path =
         conversation_id_ ? store_.shown_path(conversation_id_) : std::vector<storage::Message>{};
+    requested_draft_ = draft;
     counter_->request(to_qstring(renderPrompt(path, draft)));
   } catch (const std::exception&) {
     // The count is a hint; a failed read leaves the last one.

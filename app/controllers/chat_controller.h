@@ -38,6 +38,8 @@ class ChatController : public QObject {
   Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
   // Tokens of the conversation as the model will see it, with the draft; -1 until counted.
   Q_PROPERTY(qint64 promptTokens READ promptTokens NOTIFY promptTokensChanged)
+  // The draft that promptTokens was counted with (counts arrive asynchronously).
+  Q_PROPERTY(QString countedDraft READ countedDraft NOTIFY promptTokensChanged)
   Q_PROPERTY(qint64 contextLength READ contextLength NOTIFY contextLengthChanged)
   // The template in force: the conversation's choice, else the model's.
   Q_PROPERTY(QString templateName READ templateName NOTIFY contextLengthChanged)
@@ -53,6 +55,7 @@ class ChatController : public QObject {
   GenerationSettings* settings() { return &settings_; }
   bool generating() const { return active_request_ != 0; }
   qint64 promptTokens() const { return prompt_tokens_; }
+  QString countedDraft() const { return counted_draft_; }
   qint64 contextLength() const;
   QString templateName() const;
   QString error() const { return error_; }
@@ -138,6 +141,8 @@ class ChatController : public QObject {
   qint64 active_conversation_ = 0;
   qint64 prompt_tokens_ = -1;
   QString last_draft_;
+  QString requested_draft_;  // the draft of the newest count request (only the newest one is answered)
+  QString counted_draft_;
   QString error_;
 };
 

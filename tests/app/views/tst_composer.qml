@@ -73,13 +73,20 @@ Item {
         }
 
         function test_token_count_follows_the_draft() {
-            input().text = "count these words please"
-            tryVerify(() => chat.promptTokens > 0, 5000)
+            // Counts arrive asynchronously; wait for the one of this draft (an
+            // earlier test's longer conversation may still be the shown count).
+            const first = "count these words please"
+            input().text = first
+            tryVerify(() => chat.countedDraft === first, 5000)
+            verify(chat.promptTokens > 0)
             const label = findChild(composer, "tokenCount")
-            tryVerify(() => label.text === chat.promptTokens + " / 256 tokens", 5000)
+            compare(label.text, chat.promptTokens + " / 256 tokens")
             const before = chat.promptTokens
-            input().text = "count these words please and a good many more words after them"
-            tryVerify(() => chat.promptTokens > before, 5000)
+            const longer = first + " and a good many more words after them"
+            input().text = longer
+            tryVerify(() => chat.countedDraft === longer, 5000)
+            verify(chat.promptTokens > before)
+            compare(label.text, chat.promptTokens + " / 256 tokens")
         }
     }
 }
