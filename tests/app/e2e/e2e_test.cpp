@@ -188,6 +188,9 @@ class EndToEndTest : public QObject {
     int updates = 0;
     const auto connection =
         connect(chat()->messages(), &QAbstractItemModel::dataChanged, this, [&] { ++updates; });
+    // A short reply: the next test's prompt holds this exchange and must fit
+    // the fixture's 256-token context (random-weight text re-tokenizes long).
+    chat()->settings()->setMaxTokens(24);
     type_message(QStringLiteral("Hello! Can you explain what a tokenizer does?"));
     QCOMPARE(reply_to([&] { QTest::keyClick(window_, Qt::Key_Return); }), QStringLiteral("complete"));
     disconnect(connection);
