@@ -5,6 +5,10 @@
 //   (default)      a table of matmul shapes from Pythia-410M in F32/F16/BF16:
 //                  decode (1 token, bandwidth-bound: weight GB/s) and prefill
 //                  (64 tokens, compute-bound: GFLOP/s).
+//   --attention N  attention over a KV cache of N positions, Pythia-410M
+//                  shape (16 heads of 64, 24 layers of caches, beyond any
+//                  cache), F32 and F16 caches: decode (1 query, cache GB/s
+//                  read) and prefill (the last 512 positions' queries, ms).
 // Flags: --threads N (default: all), --isa scalar|avx2|avx512, --json,
 //        --types f16,q4_0,... (weight types to time; quantized ones are made
 //        with neox::quantize_row), --prefill-tokens N (default 64),
@@ -63,6 +67,54 @@ double best_time(int reps, F&& fn) {
     best = std::min(best, seconds_since(t0));
   }
   return best;
+}
+
+// Decode and prefill attention over n_ctx cached positions, per cache type.
+void bench_attention(neox::Backend& be, int64_t n_ctx, bool json) {
+  constexpr int kHeads = 16, kHeadDim = 64, kLayers = 24;
+  constexpr int64_t d = kHeads * kHeadDim;
+  if (json) std::printf("[");
+  else
+    std::printf("%s, context %lld\n| cache | decode: cache read GB/s | decode: ms per token (24 layers) | prefill of "
+                "the last 512: ms per layer |\n|---|---|---|---|\n",
+                be.name().c_str(), static_cast<long long>(n_ctx));
+  bool first = true;
+  for (neox::DType kv : {neox::DType::F32, neox::DType::F16}) {
+    std::vector<neox::Tensor> k, v;
+    neox::Tensor rows = be.alloc(n_ctx, d);
+    float* r = static_cast<float*>(rows.data);
+    for (int64_t i = 0; i < n_ctx * d; ++i) r[i] = static_cast<float>((i * 2654435761u) % 1000) / 500.0f - 1.0f;
+    for (int l = 0; l < kLayers; ++l) {
+      k.push_back(be.alloc_kv_cache(kv, n_ctx, d));
+      v.push_back(be.alloc_kv_cache(kv, n_ctx, d));
+      be.copy_rows(rows, k.back(), 0);
+      be.copy_rows(rows, v.back(), 0);
+    }
+    neox::Tensor q = be.alloc(512, d), out = be.alloc(512, d);
+    neox::Tensor q1 = be.view_rows(q, 0, 1), out1 = be.view_rows(out, 0, 1);
+    const double decode_s = best_time(5, [&] {
+      for (int l = 0; l < kLayers; ++l) be.attention(q1, k[l], v[l], n_ctx - 1, kHeads, kHeadDim, out1);
+    });
+    const int64_t n_prefill = std::min<int64_t>(512, n_ctx);
+    neox::Tensor qp = be.view_rows(q, 0, n_prefill), outp = be.view_rows(out, 0, n_prefill);
+    const double prefill_s =
+        best_time(3, [&] { be.attention(qp, k[0], v[0], n_ctx - n_prefill, kHeads, kHeadDim, outp); });
+    const double bytes = 2.0 * kLayers * n_ctx * d * (kv == neox::DType::F16 ? 2 : 4);
+    if (json)
+      std::printf("%s{\"cache\": \"%s\", \"decode_gbs\": %.2f, \"decode_ms\": %.3f, \"prefill_ms\": %.3f}",
+                  first ? "" : ", ", neox::dtype_name(kv).c_str(), bytes / decode_s / 1e9, decode_s * 1e3,
+                  prefill_s * 1e3);
+    else
+      std::printf("| %s | %.1f | %.2f | %.2f |\n", neox::dtype_name(kv).c_str(), bytes / decode_s / 1e9,
+                  decode_s * 1e3, prefill_s * 1e3);
+    first = false;
+    for (auto& t : k) be.free(t);
+    for (auto& t : v) be.free(t);
+    be.free(rows);
+    be.free(q);
+    be.free(out);
+  }
+  if (json) std::printf("]\n");
 }
 
 double triad_gbs(int threads) {
@@ -164,6 +216,7 @@ std::optional<neox::DType> parse_type(std::string name) {
 
 int main(int argc, char** argv) {
   bool json = false, triad = false, in_cache = false;
+  int64_t attention_ctx = 0;
   int64_t n_prefill = 64;
   std::vector<neox::DType> types = {neox::DType::F32, neox::DType::F16, neox::DType::BF16};
   neox::CpuBackendOptions options;
@@ -171,6 +224,7 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--json") json = true;
     else if (a == "--triad") triad = true;
+    else if (a == "--attention" && i + 1 < argc) attention_ctx = std::max(1, std::atoi(argv[++i]));
     else if (a == "--in-cache") in_cache = true;
     else if (a == "--cpu-time") g_cpu_time = true;
     else if (a == "--threads" && i + 1 < argc) options.n_threads = std::atoi(argv[++i]);
@@ -193,7 +247,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: neox_bench_ops [--triad] [--threads N] [--isa scalar|avx2|avx512] [--json]"
-                   " [--types f16,q4_0,...] [--prefill-tokens N] [--in-cache] [--cpu-time]\n");
+                   " [--types f16,q4_0,...] [--prefill-tokens N] [--in-cache] [--cpu-time] [--attention N]\n");
       return 2;
     }
   }
@@ -205,6 +259,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     auto be = neox::make_cpu_backend(options);
+    if (attention_ctx > 0) {
+      bench_attention(*be, attention_ctx, json);
+      return 0;
+    }
     std::vector<MatmulResult> results;
     for (neox::DType type : types) {
       results.push_back(bench_matmul(*be, "qkv", 3072, 1024, type, n_prefill, in_cache));

@@ -1,5 +1,6 @@
 # Checks one `neox` behaviour on a fixture. Inputs: NEOX (the binary), MODE,
-# MODEL, REFS (references.json written with the fixtures), WORK (scratch dir).
+# MODEL, REFS (references.json written with the fixtures), WORK (scratch dir),
+# optionally EXTRA (more options for the command, a ;-list).
 file(READ ${REFS} refs)
 string(JSON prompt_index GET "${refs}" greedy_prompt)
 string(JSON prompt_text GET "${refs}" prompt_texts ${prompt_index})
@@ -54,6 +55,12 @@ if(MODE STREQUAL "tokenize")
     message(FATAL_ERROR "count ${count} != ${n}")
   endif()
 
+elseif(MODE STREQUAL "bad_kv_cache")
+  run_neox(generate ${MODEL} -p "${prompt_text}" -n 1 --kv-cache f8)
+  expect_one_line_error()
+  if(NOT err MATCHES "--kv-cache must be auto, f16 or f32")
+    message(FATAL_ERROR "the error does not name the option's values: ${err}")
+  endif()
 elseif(MODE STREQUAL "generate")
   # The fixture's greedy continuation (transformers, float64) for this model folder.
   get_filename_component(model_name ${MODEL} NAME)
@@ -71,7 +78,7 @@ elseif(MODE STREQUAL "generate")
   if(n_want EQUAL 0)
     message(FATAL_ERROR "no greedy_tokens for ${model_name} in ${REFS}")
   endif()
-  run_neox(generate ${MODEL} -p "${prompt_text}" --json --temp 0 -n ${n_want} --ignore-eos --threads 2)
+  run_neox(generate ${MODEL} -p "${prompt_text}" --json --temp 0 -n ${n_want} --ignore-eos --threads 2 ${EXTRA})
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "generate failed (${rc}): ${err}")
   endif()

@@ -9,7 +9,9 @@ void add_backend_flags(ArgParser& args) {
   args.option("--backend", "",
               "auto, cpu, vulkan or cuda (default auto: CUDA, then a Vulkan GPU, else the CPU)")
       .option("--gpu-layers", "", "layers on the GPU, the first N; the rest on the CPU (default all)")
-      .option("--device", "", "device index within the backend (see neox devices; default: the best)");
+      .option("--device", "", "device index within the backend (see neox devices; default: the best)")
+      .option("--kv-cache", "",
+              "key/value cache type: auto, f16 or f32 (default auto: F16 on the CPU, F32 on a GPU)");
 }
 
 LoadOptions load_options(const ArgParser& args) {
@@ -20,6 +22,14 @@ LoadOptions load_options(const ArgParser& args) {
   if (args.has("--gpu-layers") && load.gpu_layers < 0) throw Error("--gpu-layers must be >= 0");
   load.device_index = static_cast<int>(args.get_int("--device", -1));
   return load;
+}
+
+KvCacheType kv_cache_type(const ArgParser& args) {
+  const std::string v = args.get("--kv-cache", "auto");
+  if (v == "auto") return KvCacheType::kAuto;
+  if (v == "f16") return KvCacheType::kF16;
+  if (v == "f32") return KvCacheType::kF32;
+  throw Error("--kv-cache must be auto, f16 or f32, not '" + v + "'");
 }
 
 void print_backend(const LoadedModel& model, std::FILE* out) {

@@ -17,7 +17,7 @@
 namespace neox::cli {
 
 int run_bench(int argc, char** argv) {
-  ArgParser args("bench", "MODEL [--prompt-tokens N] [--gen-tokens N] [--threads N] [--backend B] [--gpu-layers N] [--json]");
+  ArgParser args("bench", "MODEL [--prompt-tokens N] [--gen-tokens N] [--threads N] [--backend B] [--gpu-layers N] [--kv-cache T] [--json]");
   args.option("--prompt-tokens", "", "prompt length for prefill (default 512)")
       .option("--gen-tokens", "", "tokens to decode one by one (default 128)")
       .option("--threads", "", "CPU threads (default all)")
@@ -33,11 +33,12 @@ int run_bench(int argc, char** argv) {
   const int64_t n_gen = args.get_int("--gen-tokens", 128);
   if (n_prompt < 1 || n_gen < 1) throw Error("neox bench: --prompt-tokens and --gen-tokens must be >= 1");
 
+  const KvCacheType kv_cache = kv_cache_type(args);  // a bad value fails before the load
   auto loaded = LoadedModel::open(args.positional()[0], load_options(args));
   if (!args.has("--json")) print_backend(*loaded, stdout);
   Model& model = loaded->model();
   const ModelConfig& c = model.config();
-  KvCache cache(loaded->backend(), c, n_prompt + n_gen);
+  KvCache cache(loaded->backend(), c, n_prompt + n_gen, kv_cache);
 
   // A fixed pseudo-random prompt over the tokenizer's vocabulary.
   const int64_t vocab = std::min<int64_t>(c.n_vocab, loaded->tokenizer().vocab_size());

@@ -30,6 +30,7 @@ int run_chat(int argc, char** argv) {
   GenerateOptions options = generation_options(args);
   if (!args.has("--max-tokens")) options.max_tokens = 512;
 
+  const KvCacheType kv_cache = kv_cache_type(args);  // a bad value fails before the load
   auto model = LoadedModel::open(args.positional()[0], load_options(args));
   print_backend(*model, stderr);
   const ChatTemplate chat_template =
@@ -37,6 +38,7 @@ int run_chat(int argc, char** argv) {
   for (const auto& s : chat_template.stop_strings()) options.stop.push_back(s);
   SessionOptions session_options;
   session_options.n_ctx = args.get_int("--ctx", 0);
+  session_options.kv_cache = kv_cache;
   Session session(model, session_options);
 
   std::vector<ChatMessage> messages;

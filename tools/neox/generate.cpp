@@ -35,10 +35,12 @@ int run_generate(int argc, char** argv) {
     prompt.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
 
+  const KvCacheType kv_cache = kv_cache_type(args);  // a bad value fails before the load
   auto model = LoadedModel::open(args.positional()[0], load_options(args));
   print_backend(*model, stderr);
   SessionOptions session_options;
   session_options.n_ctx = args.get_int("--ctx", 0);
+  session_options.kv_cache = kv_cache;
   Session session(model, session_options);
 
   const bool json = args.has("--json");

@@ -80,8 +80,8 @@ int run_info(int argc, char** argv) {
   int64_t n_ctx = args.get_int("--ctx", 0);
   if (n_ctx <= 0) n_ctx = c.n_ctx_train > 0 ? std::min<int64_t>(c.n_ctx_train, 2048) : 2048;
 
-  // KV cache: k and v, F32, [n_ctx, n_embd] per layer.
-  const uint64_t kv_bytes = 2ull * c.n_layer * n_ctx * c.n_embd * sizeof(float);
+  // KV cache: k and v [n_ctx, n_embd] per layer, F16 on the CPU (a GPU keeps F32: twice this).
+  const uint64_t kv_bytes = 2ull * c.n_layer * n_ctx * c.n_embd * 2;
   // Scratch for a 512-token prompt batch: residual, normed input, qkv (3d),
   // attention out, MLP hidden (n_ff), attention scores for one head
   // [512, n_ctx], and one row of logits. An estimate, in F32.
@@ -102,7 +102,7 @@ int run_info(int argc, char** argv) {
   std::printf("context:       %lld (trained)\n", static_cast<long long>(c.n_ctx_train));
   std::printf("residual:      %s\n", c.parallel_residual ? "parallel" : "sequential");
   std::printf("licence:       %s\n", c.license.empty() ? "unknown" : c.license.c_str());
-  std::printf("memory at context %lld: weights %s + KV cache %s + scratch %s = %s\n", static_cast<long long>(n_ctx),
+  std::printf("memory at context %lld (CPU): weights %s + KV cache %s (F16) + scratch %s = %s\n", static_cast<long long>(n_ctx),
               format_bytes(c.weight_bytes).c_str(), format_bytes(kv_bytes).c_str(),
               format_bytes(scratch_bytes).c_str(), format_bytes(c.weight_bytes + kv_bytes + scratch_bytes).c_str());
   return 0;

@@ -47,6 +47,7 @@ int run_serve(int argc, char** argv) {
   options.model_id = args.get("--model-id", "");
   options.chat_template = args.get("--template", "");
   options.n_ctx = args.get_int("--ctx", 0);
+  options.kv_cache = kv_cache_type(args);
   const long long max_body = args.get_int("--max-body", static_cast<long long>(options.max_body_bytes));
   const long long max_queue = args.get_int("--max-queue", static_cast<long long>(options.max_waiting));
   const double queue_timeout = args.get_float("--queue-timeout", 60.0);

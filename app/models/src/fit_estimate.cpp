@@ -89,6 +89,11 @@ std::vector<DeviceMemory> SystemMemoryProbe::gpus() {
 
 uint64_t MemoryEstimate::per_layer() const {
   if (n_layer <= 0) return 0;
+  return (layer_weights + kv_cache_gpu) / static_cast<uint64_t>(n_layer);
+}
+
+uint64_t MemoryEstimate::per_layer_ram() const {
+  if (n_layer <= 0) return 0;
   return (layer_weights + kv_cache) / static_cast<uint64_t>(n_layer);
 }
 
@@ -107,8 +112,9 @@ MemoryEstimate estimate_memory(const ModelInfo& m, const FitRequest& request) {
   const uint64_t n_vocab = static_cast<uint64_t>(std::max<int64_t>(m.n_vocab, 0));
   constexpr uint64_t kF32 = 4;
 
-  // KvCache: k and v [n_ctx, n_embd] F32 per layer.
-  e.kv_cache = 2 * n_layer * n_ctx * n_embd * kF32;
+  // KvCache: k and v [n_ctx, n_embd] per layer, F16 on the CPU (KvCacheType::kAuto), F32 on a GPU.
+  e.kv_cache = 2 * n_layer * n_ctx * n_embd * 2;
+  e.kv_cache_gpu = 2 * n_layer * n_ctx * n_embd * kF32;
 
   // GptNeoxModel::Activations for the largest chunk, plus one row of logits.
   const int64_t batch = request.n_batch > 0 ? request.n_batch : 512;
@@ -149,7 +155,7 @@ FitPlan plan_fit(const ModelInfo& model, const FitRequest& request, uint64_t ram
     const uint64_t gpu_usable = sat_sub(gpu->free_bytes, kGpuHeadroomBytes);
     // Compute buffers live on the device that computes.
     const uint64_t gpu_fixed = e.activations + e.backend_scratch;
-    const uint64_t all_on_gpu = e.weights + e.kv_cache + gpu_fixed;
+    const uint64_t all_on_gpu = e.weights + e.kv_cache_gpu + gpu_fixed;
     if (all_on_gpu <= gpu_usable && e.runtime_overhead <= ram_usable) {
       plan.verdict = FitVerdict::kFitsOnGpu;
       plan.gpu_layers = e.n_layer;
@@ -158,7 +164,7 @@ FitPlan plan_fit(const ModelInfo& model, const FitRequest& request, uint64_t ram
     } else if (e.per_layer() > 0 && gpu_usable > gpu_fixed) {
       const int64_t n =
           std::min<int64_t>(e.n_layer - 1, static_cast<int64_t>((gpu_usable - gpu_fixed) / e.per_layer()));
-      const uint64_t ram_needed = e.total() - static_cast<uint64_t>(n) * e.per_layer();
+      const uint64_t ram_needed = e.total() - static_cast<uint64_t>(n) * e.per_layer_ram();
       if (n >= 1 && ram_needed <= ram_usable) {
         plan.verdict = FitVerdict::kPartialGpu;
         plan.gpu_layers = n;

@@ -35,7 +35,14 @@ std::string percent(uint64_t estimate, uint64_t measured) {
 MeasuringBackend::MeasuringBackend(std::shared_ptr<Backend> inner) : ForwardingBackend(std::move(inner)) {}
 
 Tensor MeasuringBackend::alloc(int64_t rows, int64_t cols) {
-  Tensor t = inner().alloc(rows, cols);
+  return counted(inner().alloc(rows, cols));
+}
+
+Tensor MeasuringBackend::alloc_kv_cache(DType dtype, int64_t rows, int64_t cols) {
+  return counted(inner().alloc_kv_cache(dtype, rows, cols));
+}
+
+Tensor MeasuringBackend::counted(Tensor t) {
   const uint64_t now = now_.fetch_add(t.bytes()) + t.bytes();
   uint64_t peak = peak_.load();
   while (now > peak && !peak_.compare_exchange_weak(peak, now)) {

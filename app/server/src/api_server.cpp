@@ -435,6 +435,7 @@ ApiServer::ApiServer(std::shared_ptr<LoadedModel> model, ServerOptions options) 
   s.model_id = s.options.model_id.empty() ? model_id_from_path(s.model->model().path()) : s.options.model_id;
   SessionOptions session_options;
   session_options.n_ctx = s.options.n_ctx;
+  session_options.kv_cache = s.options.kv_cache;
   s.session = std::make_unique<Session>(s.model, session_options);
 
   const size_t threads =

@@ -28,6 +28,7 @@
 #include <string>
 
 #include "neox/dtype.h"
+#include "neox/error.h"
 
 namespace neox {
 
@@ -84,6 +85,16 @@ class Backend {
   }
   // Waits until every recorded op has run. Default: nothing to wait for.
   virtual void synchronize() {}
+  // Memory for one layer's key or value cache, [rows, cols] zero-initialised,
+  // of element type `dtype`: F32 on every backend, F16 where
+  // supports_kv_cache(F16) (half the memory, and half the bytes each decode
+  // step's attention reads). copy_rows writes F32 rows into it; attention
+  // reads it. Default: F32 only, through alloc().
+  virtual bool supports_kv_cache(DType dtype) const { return dtype == DType::F32; }
+  virtual Tensor alloc_kv_cache(DType dtype, int64_t rows, int64_t cols) {
+    if (dtype != DType::F32) throw Error(name() + ": no " + dtype_name(dtype) + " key/value cache");
+    return alloc(rows, cols);
+  }
   // The backend holding layer `layer` (-1: the token embedding, n_layer: the
   // output norm and matrix). Default: this one; a split backend answers
   // per layer, and its own ops run on its last part.
@@ -109,15 +120,17 @@ class Backend {
   // in place; token i is at position pos0 + i. x [n, n_head*head_dim].
   virtual void rope(Tensor& x, int64_t pos0, int n_head, int head_dim, int n_rot, float base) = 0;
   // Causal attention of q [n, n_head*hd] (positions pos0..pos0+n-1) over the
-  // first pos0+n rows of the caches k, v [n_ctx, n_head*hd]; out [n, n_head*hd].
-  // QKᵀ and softmax accumulate in fp32 (fp16 overflows on Pythia).
+  // first pos0+n rows of the caches k, v [n_ctx, n_head*hd] (both of one
+  // alloc_kv_cache type); out [n, n_head*hd]. QKᵀ and softmax accumulate in
+  // fp32 (fp16 overflows on Pythia).
   virtual void attention(const Tensor& q, const Tensor& k_cache, const Tensor& v_cache,
                          int64_t pos0, int n_head, int head_dim, Tensor& out) = 0;
   // In place; exact erf GELU, or the tanh approximation.
   virtual void gelu(Tensor& x, bool tanh_approximation) = 0;
   // y += x, same shapes.
   virtual void add(Tensor& y, const Tensor& x) = 0;
-  // dst[dst_row0 + i, :] = src[i, :]   (writing new keys/values into the cache)
+  // dst[dst_row0 + i, :] = src[i, :]   (writing new keys/values into the cache;
+  // src F32, dst F32 or a cache of another alloc_kv_cache type: converted)
   virtual void copy_rows(const Tensor& src, Tensor& dst, int64_t dst_row0) = 0;
 };
 

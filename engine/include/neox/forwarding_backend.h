@@ -28,6 +28,10 @@ class ForwardingBackend : public Backend {
   void synchronize() override { inner_->synchronize(); }
 
   Tensor alloc(int64_t rows, int64_t cols) override { return inner_->alloc(rows, cols); }
+  bool supports_kv_cache(DType dtype) const override { return inner_->supports_kv_cache(dtype); }
+  Tensor alloc_kv_cache(DType dtype, int64_t rows, int64_t cols) override {
+    return inner_->alloc_kv_cache(dtype, rows, cols);
+  }
   void free(Tensor& t) override { inner_->free(t); }
   Tensor weight(DType dtype, int64_t rows, int64_t cols, const void* host) override {
     return inner_->weight(dtype, rows, cols, host);

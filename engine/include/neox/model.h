@@ -41,10 +41,18 @@ struct ModelConfig {
 
 class Model;
 
-// Key/value memory for one sequence: per layer k, v [n_ctx, n_embd], F32.
+// Element type of the key/value cache. Auto: F16 on each layer whose backend
+// stores it (the CPU: half the memory, and half the bytes a decode step's
+// attention reads, as llama.cpp does by default), F32 elsewhere. F32: exact
+// keys and values everywhere (the reference-logits tests). F16: F16 or a
+// neox::Error from a backend without it.
+enum class KvCacheType { kAuto, kF32, kF16 };
+
+// Key/value memory for one sequence: per layer k, v [n_ctx, n_embd] of the
+// chosen type, each where its layer runs.
 class KvCache {
  public:
-  KvCache(Backend& backend, const ModelConfig& config, int64_t n_ctx);
+  KvCache(Backend& backend, const ModelConfig& config, int64_t n_ctx, KvCacheType type = KvCacheType::kAuto);
   ~KvCache();
   KvCache(const KvCache&) = delete;
   KvCache& operator=(const KvCache&) = delete;

@@ -29,6 +29,7 @@ namespace neox {
 struct SessionOptions {
   int64_t n_ctx = 0;      // 0: min(n_ctx_train, 2048)
   int64_t n_batch = 512;  // prompt tokens per forward call
+  KvCacheType kv_cache = KvCacheType::kAuto;  // F16 where the backend stores it (neox/model.h)
 };
 
 enum class FinishReason {

@@ -26,6 +26,15 @@ inline void check_f32(const char* backend, const char* op, const char* what, con
   if (!t.data && t.rows * t.cols > 0) fail(backend, op, std::string(what) + " has no data");
 }
 
+// A key/value cache: F32, or F16 where the backend stores F16 caches.
+inline void check_kv_cache(const char* backend, const char* op, const char* what, const Tensor& t, bool f16_cache) {
+  if (t.dtype == DType::F16 && f16_cache) {
+    if (!t.data && t.rows * t.cols > 0) fail(backend, op, std::string(what) + " has no data");
+    return;
+  }
+  check_f32(backend, op, what, t);
+}
+
 inline void check_shape(const char* backend, const char* op, const char* what, const Tensor& t, int64_t rows,
                         int64_t cols) {
   if (t.rows != rows || t.cols != cols)
@@ -53,15 +62,18 @@ inline size_t weight_row_bytes(const Tensor& t) {
 }
 
 // Backend::attention: q, out [n, n_head*head_dim]; the caches [n_ctx, same]
-// holding positions pos0..pos0+n-1.
+// holding positions pos0..pos0+n-1, F32 (or F16 where `f16_cache`: a backend
+// whose alloc_kv_cache makes them), both of one type.
 inline void check_attention(const char* backend, const Tensor& q, const Tensor& k_cache,
                             const Tensor& v_cache, int64_t pos0, int n_head, int head_dim,
-                            const Tensor& out) {
+                            const Tensor& out, bool f16_cache = false) {
   const char* op = "attention";
   const int64_t n = q.rows, d = static_cast<int64_t>(n_head) * head_dim;
   check_f32(backend, op, "q", q);
-  check_f32(backend, op, "k_cache", k_cache);
-  check_f32(backend, op, "v_cache", v_cache);
+  check_kv_cache(backend, op, "k_cache", k_cache, f16_cache);
+  check_kv_cache(backend, op, "v_cache", v_cache, f16_cache);
+  if (k_cache.dtype != v_cache.dtype)
+    fail(backend, op, "k_cache " + shape_text(k_cache) + " and v_cache " + shape_text(v_cache) + " differ in type");
   check_f32(backend, op, "out", out);
   check_shape(backend, op, "q", q, n, d);
   check_shape(backend, op, "k_cache", k_cache, k_cache.rows, d);

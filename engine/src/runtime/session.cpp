@@ -42,7 +42,7 @@ Session::Session(std::shared_ptr<LoadedModel> model, SessionOptions options)
   n_ctx_ = options_.n_ctx > 0 ? options_.n_ctx
                               : (config.n_ctx_train > 0 ? std::min<int64_t>(config.n_ctx_train, 2048) : 2048);
   if (options_.n_batch <= 0) options_.n_batch = 512;
-  cache_ = std::make_unique<KvCache>(model_->backend(), config, n_ctx_);
+  cache_ = std::make_unique<KvCache>(model_->backend(), config, n_ctx_, options_.kv_cache);
   logits_.resize(static_cast<size_t>(config.n_vocab));
 }
 

@@ -52,7 +52,7 @@ TEST_P(FitAgainstEngine, EstimateMatchesEngineAllocations) {
   session.generate_tokens(prompt, options);
   used.activations_peak = measuring->allocated_peak() - before_prompt;
 
-  EXPECT_EQ(est.kv_cache, used.kv_cache) << "KvCache: 2 · n_layer · n_ctx · n_embd · 4 B";
+  EXPECT_EQ(est.kv_cache, used.kv_cache) << "KvCache on the CPU: 2 · n_layer · n_ctx · n_embd · 2 B (F16)";
   EXPECT_EQ(est.activations, used.activations_peak);
   // Norm weights and biases are copied to F32 at load: BF16/F16 files hold them in 2 bytes.
   EXPECT_NEAR(static_cast<double>(est.weights), static_cast<double>(used.weights), 0.03 * used.weights);
@@ -93,7 +93,8 @@ TEST(FitPlan, VerdictsFollowFreeMemory) {
   const ModelInfo m = synthetic_7b();
   const FitRequest r{.n_ctx = 2048, .n_batch = 512, .n_threads = 8};
   const MemoryEstimate e = estimate_memory(m, r);
-  EXPECT_EQ(e.kv_cache, 2ull * 32 * 2048 * 4096 * 4);  // 2 GiB
+  EXPECT_EQ(e.kv_cache, 2ull * 32 * 2048 * 4096 * 2);      // 1 GiB: F16 on the CPU
+  EXPECT_EQ(e.kv_cache_gpu, 2ull * 32 * 2048 * 4096 * 4);  // 2 GiB: F32 on a GPU
   constexpr uint64_t GiB = 1ull << 30;
 
   FitPlan cpu = plan_fit(m, r, 64 * GiB, {});
@@ -120,7 +121,9 @@ TEST(FitPlan, VerdictsFollowFreeMemory) {
   const uint64_t fixed = e.activations + e.backend_scratch;
   EXPECT_LE(part.gpu_layers * e.per_layer() + fixed, usable);
   EXPECT_GT((part.gpu_layers + 1) * e.per_layer() + fixed, usable);
-  EXPECT_EQ(part.ram_needed + part.gpu_layers * e.per_layer(), e.total());
+  // Each layer moved to the GPU frees its weights and F16 cache in RAM.
+  EXPECT_EQ(part.ram_needed + part.gpu_layers * e.per_layer_ram(), e.total());
+  EXPECT_GT(e.per_layer(), e.per_layer_ram());
   EXPECT_NE(part.summary.find("Small GPU"), std::string::npos);
 
   // More GPU memory never means fewer layers; the GPU with most room is chosen.

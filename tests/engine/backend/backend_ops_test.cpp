@@ -182,17 +182,31 @@ TEST_P(BackendOps, RopeRejectsOddRotaryDims) {
 }
 
 // Causal softmax attention of n new queries at positions pos0.. over the
-// cache, with large scores (the fp16-overflow case on Pythia) kept finite.
+// cache (F32, or F16 as sessions keep it on the CPU: then exactly the
+// attention over the rounded values), with large scores (the fp16-overflow
+// case on Pythia) kept finite; few queries (decode) and many (prefill).
 TEST_P(BackendOps, AttentionCausalOverCache) {
-  for (auto [n_head, hd, pos0, n] : {std::tuple<int, int, int64_t, int64_t>{2, 16, 0, 5}, {3, 24, 7, 1},
-                                     {2, 96, 3, 6}, {4, 8, 40, 9}}) {
+  for (auto [kv, n_head, hd, pos0, n] :
+       {std::tuple<DType, int, int, int64_t, int64_t>{DType::F32, 2, 16, 0, 5}, {DType::F32, 3, 24, 7, 1},
+        {DType::F32, 2, 96, 3, 6}, {DType::F32, 4, 8, 40, 9}, {DType::F16, 2, 16, 0, 5},
+        {DType::F16, 3, 24, 7, 1}, {DType::F16, 2, 96, 3, 6}, {DType::F16, 4, 8, 40, 9},
+        // Decode split over ranges of 256 keys, merged: several ranges, uneven ones.
+        {DType::F16, 2, 64, 600, 1}, {DType::F32, 3, 24, 300, 5}, {DType::F16, 1, 80, 509, 3},
+        // From 16 queries on, the tiled (flash) kernel: blocks of 64 queries,
+        // key tiles of 4 registers, head sizes not a multiple of the width.
+        {DType::F32, 2, 64, 0, 40}, {DType::F16, 3, 24, 70, 33}, {DType::F16, 2, 96, 5, 130},
+        {DType::F32, 1, 80, 100, 17}, {DType::F16, 2, 8, 0, 16}}) {
+    SCOPED_TRACE(dtype_name(kv) + " cache");
     const int64_t d = n_head * hd, n_ctx = pos0 + n + 3;
-    GuardedTensor q(DType::F32, n, d), kc(DType::F32, n_ctx, d), vc(DType::F32, n_ctx, d), out(DType::F32, n, d);
+    GuardedTensor q(DType::F32, n, d), kc(kv, n_ctx, d), vc(kv, n_ctx, d), out(DType::F32, n, d);
     q.randomize(rng_, -4.0f, 4.0f);
     kc.randomize(rng_, -4.0f, 4.0f);
     vc.randomize(rng_);
     // Rows past pos0+n must be ignored: fill them with values that would show.
-    for (int64_t i = (pos0 + n) * d; i < n_ctx * d; ++i) kc.f32()[i] = vc.f32()[i] = 1e4f;
+    for (int64_t i = (pos0 + n) * d; i < n_ctx * d; ++i) {
+      if (kv == DType::F16) kc.u16()[i] = vc.u16()[i] = f32_to_fp16(1e4f);
+      else kc.f32()[i] = vc.f32()[i] = 1e4f;
+    }
     std::vector<double> expected(static_cast<size_t>(n * d));
     for (int64_t i = 0; i < n; ++i)
       for (int h = 0; h < n_head; ++h) {
@@ -218,10 +232,36 @@ TEST_P(BackendOps, AttentionCausalOverCache) {
   }
 }
 
-TEST_P(BackendOps, AttentionRejectsPositionsPastCache) {
+TEST_P(BackendOps, AttentionRejectsPositionsPastCacheAndMixedCacheTypes) {
   GuardedTensor q(DType::F32, 2, 8), kc(DType::F32, 4, 8), vc(DType::F32, 4, 8), out(DType::F32, 2, 8);
   Tensor ot = out.tensor();
   EXPECT_THROW(be().attention(q.tensor(), kc.tensor(), vc.tensor(), 3, 1, 8, ot), Error);
+  GuardedTensor vh(DType::F16, 4, 8), kb(DType::BF16, 4, 8), vb(DType::BF16, 4, 8);
+  EXPECT_THROW(be().attention(q.tensor(), kc.tensor(), vh.tensor(), 0, 1, 8, ot), Error);
+  EXPECT_THROW(be().attention(q.tensor(), kb.tensor(), vb.tensor(), 0, 1, 8, ot), Error);
+}
+
+// Writing F32 rows into an F16 cache rounds each value to nearest even, as
+// the scalar reference conversion does, in every kernel family.
+TEST_P(BackendOps, CopyRowsIntoAnF16CacheRounds) {
+  ASSERT_TRUE(be().supports_kv_cache(DType::F16));
+  EXPECT_FALSE(be().supports_kv_cache(DType::BF16));
+  EXPECT_THROW(be().alloc_kv_cache(DType::BF16, 4, 8), Error);
+  GuardedTensor x(DType::F32, 3, 37);
+  x.randomize(rng_, -300.0f, 300.0f);
+  x.f32()[5] = 1.0f + 1.0f / 2048;  // exactly half way between two F16 values: to the even one
+  x.f32()[6] = 1e-6f;                // an F16 subnormal
+  Tensor cache = be().alloc_kv_cache(DType::F16, 6, 37);
+  ASSERT_EQ(cache.dtype, DType::F16);
+  be().copy_rows(x.tensor(), cache, 2);
+  const auto* h = static_cast<const uint16_t*>(cache.data);
+  for (int64_t i = 0; i < 2 * 37; ++i) EXPECT_EQ(h[i], 0) << "row before the write changed at " << i;
+  for (int64_t i = 0; i < 3 * 37; ++i)
+    EXPECT_EQ(h[2 * 37 + i], f32_to_fp16(x.f32()[i])) << "element " << i << " = " << x.f32()[i];
+  EXPECT_EQ(fp16_to_f32(h[2 * 37 + 5]), 1.0f);
+  for (int64_t i = 5 * 37; i < 6 * 37; ++i) EXPECT_EQ(h[i], 0) << "row after the write changed at " << i;
+  EXPECT_THROW(be().copy_rows(x.tensor(), cache, 4), Error);
+  be().free(cache);
 }
 
 TEST_P(BackendOps, GeluExactAndTanh) {

@@ -63,8 +63,8 @@ TEST_P(CudaModels, GreedyDecodeMatchesCpuTokenByToken) {
   auto cpu_model = Model::load(ref.path, neox_test::cpu_backend());
   const auto& prompt = refs.prompts[static_cast<size_t>(refs.greedy_prompt)];
   const int64_t nv = refs.n_vocab;
-  KvCache gpu_cache(gpu_model->backend(), gpu_model->config(), 128);
-  KvCache cpu_cache(cpu_model->backend(), cpu_model->config(), 128);
+  KvCache gpu_cache(gpu_model->backend(), gpu_model->config(), 128, KvCacheType::kF32);
+  KvCache cpu_cache(cpu_model->backend(), cpu_model->config(), 128, KvCacheType::kF32);
   std::vector<float> g(static_cast<size_t>(nv)), c(static_cast<size_t>(nv));
   gpu_model->forward(prompt.data(), static_cast<int64_t>(prompt.size()), 0, gpu_cache, 1, g.data());
   cpu_model->forward(prompt.data(), static_cast<int64_t>(prompt.size()), 0, cpu_cache, 1, c.data());

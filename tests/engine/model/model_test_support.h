@@ -93,9 +93,10 @@ inline neox::Backend& cpu_backend() {
 }
 
 // Logits [n, n_vocab] of every position of `tokens`, from one forward call.
+// F32 keys and values by default: the reference comparisons test fp32 exactness.
 inline std::vector<float> all_logits(neox::Model& model, const std::vector<int32_t>& tokens,
-                                     int64_t n_ctx = 256) {
-  neox::KvCache cache(model.backend(), model.config(), n_ctx);
+                                     int64_t n_ctx = 256, neox::KvCacheType kv = neox::KvCacheType::kF32) {
+  neox::KvCache cache(model.backend(), model.config(), n_ctx, kv);
   const int64_t n = static_cast<int64_t>(tokens.size());
   std::vector<float> logits(static_cast<size_t>(n * model.config().n_vocab));
   model.forward(tokens.data(), n, 0, cache, n, logits.data());

@@ -53,7 +53,7 @@ int submits(neox::Backend& b) {
 std::vector<int32_t> greedy(neox::Model& model, const std::vector<int32_t>& prompt, int steps,
                             int* decode_submits = nullptr) {
   const int64_t nv = model.config().n_vocab;
-  neox::KvCache cache(model.backend(), model.config(), 128);
+  neox::KvCache cache(model.backend(), model.config(), 128, neox::KvCacheType::kF32);  // as the CPU's reference
   std::vector<float> logits(static_cast<size_t>(nv));
   model.forward(prompt.data(), static_cast<int64_t>(prompt.size()), 0, cache, 1, logits.data());
   std::vector<int32_t> out;
@@ -121,6 +121,18 @@ TEST_P(VulkanFixtureModel, SameGreedyTokensAndLogitsAsTheCpuFullAndPartialOffloa
     // One submission per decoded token: the read of the logits (full
     // offload) or the hand-over of the residual stream (partial).
     EXPECT_EQ(decode_submits, kGreedySteps) << what;
+    if (n_gpu == n_layer) {
+      // Vulkan keeps F32 caches; asking for F16 is a clear error.
+      EXPECT_THROW(neox::KvCache(vk->backend(), vk->config(), 8, neox::KvCacheType::kF16), neox::Error) << what;
+    } else {
+      // The default cache of a split: F32 on the Vulkan layers, F16 on the CPU's.
+      neox::KvCache mixed(vk->backend(), vk->config(), 8);
+      EXPECT_EQ(mixed.k(0).dtype, neox::DType::F32) << what;
+      EXPECT_EQ(mixed.v(n_layer - 1).dtype, neox::DType::F16) << what;
+      const std::vector<float> mixed_logits = neox_test::all_logits(*vk, prompt, 256, neox::KvCacheType::kAuto);
+      EXPECT_LE(neox_test::max_abs_diff(mixed_logits.data(), cpu_logits.data(), cpu_logits.size()), 1e-2)
+          << what << ", default cache (F16 on the CPU layers; see reference_logits_test.cpp)";
+    }
   }
 }
 
@@ -166,7 +178,7 @@ TEST_P(VulkanQuantizedModel, PrefillAndDecodeMatchTheExactLogits) {
         std::max(worst_prefill, neox_test::max_abs_diff(ours.data(), exact + row * nv, ours.size()));
     // Decode one token at a time through the first prompt only: a
     // vocabulary-sized matvec per step is slow on lavapipe (a CPU).
-    neox::KvCache cache(vk->backend(), vk->config(), 64);
+    neox::KvCache cache(vk->backend(), vk->config(), 64, neox::KvCacheType::kF32);
     std::vector<float> logits(static_cast<size_t>(nv));
     for (size_t i = 0; row == 0 && i < prompt.size(); ++i) {
       vk->forward(&prompt[i], 1, static_cast<int64_t>(i), cache, 1, logits.data());

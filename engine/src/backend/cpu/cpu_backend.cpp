@@ -29,20 +29,30 @@ bool CpuBackend::supports(Op op, DType weight) const {
   }
 }
 
-Tensor CpuBackend::alloc(int64_t rows, int64_t cols) {
-  if (rows < 0 || cols < 0) fail(kBackend, "alloc", "negative shape");
+Tensor CpuBackend::alloc_typed(DType dtype, int64_t rows, int64_t cols, const char* op) {
+  if (rows < 0 || cols < 0) fail(kBackend, op, "negative shape");
   Tensor t;
-  t.dtype = DType::F32;
+  t.dtype = dtype;
   t.rows = rows;
   t.cols = cols;
   // 64-byte aligned (one cache line, one zmm), size rounded up as aligned_alloc wants.
-  size_t bytes = static_cast<size_t>(rows * cols) * sizeof(float);
-  size_t rounded = (bytes + 63) / 64 * 64;
+  const size_t bytes = static_cast<size_t>(rows * cols) * (dtype == DType::F16 ? 2 : 4);
+  const size_t rounded = (bytes + 63) / 64 * 64;
   if (rounded == 0) return t;
   t.data = std::aligned_alloc(64, rounded);
   if (!t.data) throw Error("cpu backend: out of memory allocating " + format_bytes(rounded));
   std::memset(t.data, 0, rounded);
   return t;
+}
+
+Tensor CpuBackend::alloc(int64_t rows, int64_t cols) {
+  return alloc_typed(DType::F32, rows, cols, "alloc");
+}
+
+Tensor CpuBackend::alloc_kv_cache(DType dtype, int64_t rows, int64_t cols) {
+  if (!supports_kv_cache(dtype))
+    fail(kBackend, "alloc_kv_cache", "no " + dtype_name(dtype) + " key/value cache (F32 or F16)");
+  return alloc_typed(dtype, rows, cols, "alloc_kv_cache");
 }
 
 void CpuBackend::free(Tensor& t) {

@@ -25,6 +25,9 @@ class CpuBackend final : public Backend {
   bool supports(Op op, DType weight) const override;
 
   Tensor alloc(int64_t rows, int64_t cols) override;
+  // F32 or F16 caches (Auto picks F16 here).
+  bool supports_kv_cache(DType dtype) const override { return dtype == DType::F32 || dtype == DType::F16; }
+  Tensor alloc_kv_cache(DType dtype, int64_t rows, int64_t cols) override;
   void free(Tensor& t) override;
   Tensor weight(DType dtype, int64_t rows, int64_t cols, const void* host) override;
   void read_rows(const Tensor& t, int64_t row0, int64_t n_rows, float* host) override;
@@ -46,6 +49,11 @@ class CpuBackend final : public Backend {
   ThreadPool& pool() { return pool_; }
 
  private:
+  // Zero-initialised, 64-byte aligned host memory for rows × cols elements of `dtype` (F32, F16).
+  Tensor alloc_typed(DType dtype, int64_t rows, int64_t cols, const char* op);
+  // Decode attention (few queries): split over key ranges, merged (op_attention.cpp).
+  void attention_split_keys(const Tensor& q, DType kv, const uint8_t* k, const uint8_t* v, int64_t pos0, int n_head,
+                            int head_dim, float scale, Tensor& out);
   // A per-thread f32 buffer of at least n floats, kept between calls.
   float* scratch(int thread, size_t n);
 
@@ -55,6 +63,7 @@ class CpuBackend final : public Backend {
   const Kernels* kernels_;
   ThreadPool pool_;
   std::vector<std::vector<float>> scratch_;  // [thread]
+  std::vector<float> partials_;              // attention_split_keys: per task and head max, sum, Σ p·v
   std::vector<int8_t> act_q_;                // quantized activations: [n * k]
   std::vector<float> act_d_, act_d16_, act_dsum16_, act_dsum32_;  // [n * k/32], [n * k/16], [n * k/16], [n * k/32]
 };

@@ -162,19 +162,6 @@ float sum(const float* x, int64_t n) {
   return s;
 }
 
-float dot(const float* a, const float* b, int64_t n) {
-  Reg acc0 = Simd::zero(), acc1 = Simd::zero();
-  int64_t i = 0;
-  for (; i + 2 * kW <= n; i += 2 * kW) {
-    acc0 = Simd::fma(Simd::load(a + i), Simd::load(b + i), acc0);
-    acc1 = Simd::fma(Simd::load(a + i + kW), Simd::load(b + i + kW), acc1);
-  }
-  for (; i + kW <= n; i += kW) acc0 = Simd::fma(Simd::load(a + i), Simd::load(b + i), acc0);
-  float s = Simd::reduce_add(Simd::add(acc0, acc1));
-  for (; i < n; ++i) s += a[i] * b[i];
-  return s;
-}
-
 // Σ (x - mean)²
 float sum_squared_deviation(const float* x, float mean, int64_t n) {
   Reg m = Simd::set1(mean);
@@ -209,31 +196,257 @@ void layer_norm_row(const float* x, const float* gamma, const float* beta, float
   for (; i < d; ++i) out[i] = (x[i] - mean) * rstd * gamma[i] + beta[i];
 }
 
-// out[0..n) += a * x[0..n)
-void axpy(float a, const float* x, float* out, int64_t n) {
-  Reg av = Simd::set1(a);
+// q · k[0..n) with k of cache type D (F32 or F16), fp32 accumulation.
+template <DType D>
+float dot_kv(const float* q, const void* k, int64_t n) {
+  Reg acc0 = Simd::zero(), acc1 = Simd::zero();
   int64_t i = 0;
-  for (; i + kW <= n; i += kW) Simd::store(out + i, Simd::fma(av, Simd::load(x + i), Simd::load(out + i)));
-  for (; i < n; ++i) out[i] += a * x[i];
+  for (; i + 2 * kW <= n; i += 2 * kW) {
+    acc0 = Simd::fma(Simd::load(q + i), Weights<D>::load(k, i), acc0);
+    acc1 = Simd::fma(Simd::load(q + i + kW), Weights<D>::load(k, i + kW), acc1);
+  }
+  for (; i + kW <= n; i += kW) acc0 = Simd::fma(Simd::load(q + i), Weights<D>::load(k, i), acc0);
+  float s = Simd::reduce_add(Simd::add(acc0, acc1));
+  for (; i < n; ++i) s += q[i] * Weights<D>::one(k, i);
+  return s;
 }
 
-void attend_row(const float* q, const float* k, const float* v, int64_t ld, int64_t n_keys,
-                int64_t hd, float scale, float* scores, float* out) {
-  float max_score = -INFINITY;
-  for (int64_t t = 0; t < n_keys; ++t) {
-    float s = dot(q, k + t * ld, hd) * scale;
-    scores[t] = s;
-    max_score = s > max_score ? s : max_score;
+// out[0..n) += a * v[0..n), v of cache type D.
+template <DType D>
+void axpy_kv(float a, const void* v, float* out, int64_t n) {
+  Reg av = Simd::set1(a);
+  int64_t i = 0;
+  for (; i + kW <= n; i += kW) Simd::store(out + i, Simd::fma(av, Weights<D>::load(v, i), Simd::load(out + i)));
+  for (; i < n; ++i) out[i] += a * Weights<D>::one(v, i);
+}
+
+// max of x[0..n), n >= 1.
+float max_of(const float* x, int64_t n) {
+  int64_t i = 0;
+  float m = x[0];
+  if (n >= kW) {
+    Reg acc = Simd::load(x);
+    for (i = kW; i + kW <= n; i += kW) acc = Simd::max(acc, Simd::load(x + i));
+    m = Simd::reduce_max(acc);
   }
-  float total = 0.0f;
-  for (int64_t t = 0; t < n_keys; ++t) {
-    float p = __builtin_expf(scores[t] - max_score);
-    scores[t] = p;
-    total += p;
+  for (; i < n; ++i) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
+// x[i] = e^(x[i] - m) for i in [0, n) (m >= every x[i]); returns Σ x[i].
+float exp_sum(float* x, int64_t n, float m) {
+  const Reg mv = Simd::set1(m);
+  Reg acc = Simd::zero();
+  int64_t i = 0;
+  for (; i + kW <= n; i += kW) {
+    const Reg e = Simd::exp_nonpositive(Simd::sub(Simd::load(x + i), mv));
+    Simd::store(x + i, e);
+    acc = Simd::add(acc, e);
   }
-  for (int64_t i = 0; i < hd; ++i) out[i] = 0.0f;
-  const float inv_total = 1.0f / total;
-  for (int64_t t = 0; t < n_keys; ++t) axpy(scores[t] * inv_total, v + t * ld, out, hd);
+  float total = Simd::reduce_add(acc);
+  for (; i < n; ++i) total += (x[i] = __builtin_expf(x[i] - m));
+  return total;
+}
+
+// Decode, split over keys (flash decoding): one query's heads over cache rows
+// [t0, t1), each row read once with all its heads (n_head·hd contiguous
+// elements: a sequential stream the hardware prefetcher follows, where one
+// head's slice of every row is a 2-8 KiB stride it does not). Per head h:
+// m[h] the max score, l[h] = Σ e^(s - m[h]), o[h·hd ..] = Σ e^(s - m[h])·v.
+template <DType D>
+void attend_keys_typed(const float* q, int n_head, int64_t hd, const void* k, const void* v, int64_t t0,
+                       int64_t t1, float scale, float* scores, float* m, float* l, float* o) {
+  const int64_t nt = t1 - t0, ld = n_head * hd;
+  const int64_t row_bytes = ld * Weights<D>::kBytes, head_bytes = hd * Weights<D>::kBytes;
+  const auto* kb = static_cast<const uint8_t*>(k) + t0 * row_bytes;
+  const auto* vb = static_cast<const uint8_t*>(v) + t0 * row_bytes;
+  // Rows in kKvStreams interleaved runs: one sequential stream per core gets
+  // about half the memory's bandwidth, several in flight get most of it.
+  constexpr int64_t kKvStreams = 4;
+  const int64_t run = nt / kKvStreams;
+  auto row_at = [run](int64_t j) { return j < run * kKvStreams ? (j % kKvStreams) * run + j / kKvStreams : j; };
+  for (int64_t j = 0; j < nt; ++j) {
+    const int64_t t = row_at(j);
+    for (int h = 0; h < n_head; ++h)
+      scores[h * nt + t] = dot_kv<D>(q + h * hd, kb + t * row_bytes + h * head_bytes, hd) * scale;
+  }
+  for (int h = 0; h < n_head; ++h) {
+    m[h] = max_of(scores + h * nt, nt);
+    l[h] = exp_sum(scores + h * nt, nt, m[h]);
+  }
+  for (int64_t i = 0; i < n_head * hd; ++i) o[i] = 0.0f;
+  for (int64_t j = 0; j < nt; ++j) {
+    const int64_t t = row_at(j);
+    for (int h = 0; h < n_head; ++h)
+      axpy_kv<D>(scores[h * nt + t], vb + t * row_bytes + h * head_bytes, o + h * hd, hd);
+  }
+}
+
+void attend_keys(const float* q, int n_head, int64_t hd, DType kv, const void* k, const void* v, int64_t t0,
+                 int64_t t1, float scale, float* scores, float* m, float* l, float* o) {
+  if (kv == DType::F16) return attend_keys_typed<DType::F16>(q, n_head, hd, k, v, t0, t1, scale, scores, m, l, o);
+  return attend_keys_typed<DType::F32>(q, n_head, hd, k, v, t0, t1, scale, scores, m, l, o);
+}
+
+// ---- Prefill: flash attention over key tiles ----
+// A block of queries of one head walks the keys once, a tile of kKeyTile at a
+// time, keeping a running max, sum and Σ p·v per query (online softmax), so
+// each key and value row is read once per block instead of once per query.
+// Scores come from the tile transposed (kt [hd][tile]): a query's scores for
+// the tile are 4 registers of FMAs with no horizontal sums.
+constexpr int64_t kKeyTile = 4 * kW;
+static_assert(kKeyTile <= kAttendMaxKeyTile);
+// Queries per register block: G·4 accumulators + 4 operands fit the register file.
+constexpr int kAttendGroup = kW >= 16 ? 4 : 2;
+
+inline int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+// s[g][0..tile) = q_g · kt[:, 0..tile) for G queries (rows hp apart, scaled, zero padded).
+template <int G>
+void tile_scores(const float* qs, int64_t hp, const float* kt, float* s) {
+  Reg acc[G][4];
+  for (int g = 0; g < G; ++g)
+    for (int r = 0; r < 4; ++r) acc[g][r] = Simd::zero();
+  for (int64_t i = 0; i < hp; ++i) {
+    Reg kv[4];
+    for (int r = 0; r < 4; ++r) kv[r] = Simd::load(kt + i * kKeyTile + r * kW);
+    for (int g = 0; g < G; ++g) {
+      const Reg qv = Simd::set1(qs[g * hp + i]);
+      for (int r = 0; r < 4; ++r) acc[g][r] = Simd::fma(qv, kv[r], acc[g][r]);
+    }
+  }
+  for (int g = 0; g < G; ++g)
+    for (int r = 0; r < 4; ++r) Simd::store(s + g * kKeyTile + r * kW, acc[g][r]);
+}
+
+// o_g[i0 .. i0 + R·W) = o_g · c_g + Σ_t p_g[t] · vt[t] for G queries.
+template <int G, int R>
+void tile_pv_chunk(float* o, int64_t hp, const float* c, const float* p, const float* vt, int64_t i0) {
+  Reg acc[G][R];
+  for (int g = 0; g < G; ++g) {
+    const Reg cg = Simd::set1(c[g]);
+    for (int r = 0; r < R; ++r) acc[g][r] = Simd::mul(Simd::load(o + g * hp + i0 + r * kW), cg);
+  }
+  for (int64_t t = 0; t < kKeyTile; ++t) {
+    Reg vv[R];
+    for (int r = 0; r < R; ++r) vv[r] = Simd::load(vt + t * hp + i0 + r * kW);
+    for (int g = 0; g < G; ++g) {
+      const Reg pg = Simd::set1(p[g * kKeyTile + t]);
+      for (int r = 0; r < R; ++r) acc[g][r] = Simd::fma(pg, vv[r], acc[g][r]);
+    }
+  }
+  for (int g = 0; g < G; ++g)
+    for (int r = 0; r < R; ++r) Simd::store(o + g * hp + i0 + r * kW, acc[g][r]);
+}
+
+template <int G>
+void tile_pv(float* o, int64_t hp, const float* c, const float* p, const float* vt) {
+  int64_t i0 = 0;
+  for (; i0 + 4 * kW <= hp; i0 += 4 * kW) tile_pv_chunk<G, 4>(o, hp, c, p, vt, i0);
+  switch ((hp - i0) / kW) {
+    case 3:
+      return tile_pv_chunk<G, 3>(o, hp, c, p, vt, i0);
+    case 2:
+      return tile_pv_chunk<G, 2>(o, hp, c, p, vt, i0);
+    case 1:
+      return tile_pv_chunk<G, 1>(o, hp, c, p, vt, i0);
+    default:
+      return;
+  }
+}
+
+// Queries [j, j + n) of the block, n < kAttendGroup, a group of their own.
+template <int G>
+void tile_scores_rest(int64_t n, const float* qs, int64_t hp, const float* kt, float* s) {
+  if constexpr (G > 0) {
+    if (n == G) return tile_scores<G>(qs, hp, kt, s);
+    tile_scores_rest<G - 1>(n, qs, hp, kt, s);
+  }
+}
+template <int G>
+void tile_pv_rest(int64_t n, float* o, int64_t hp, const float* c, const float* p, const float* vt) {
+  if constexpr (G > 0) {
+    if (n == G) return tile_pv<G>(o, hp, c, p, vt);
+    tile_pv_rest<G - 1>(n, o, hp, c, p, vt);
+  }
+}
+
+template <DType D>
+void attend_rows_typed(const float* q, int64_t ldq, int64_t nq, int64_t pos0, const void* k, const void* v,
+                       int64_t ld, int64_t hd, float scale, float* scratch, float* out, int64_t ldo) {
+  const int64_t hp = round_up(hd, kW);
+  float* qs = scratch;               // [nq][hp] scaled queries, zero padded
+  float* o = qs + nq * hp;           // [nq][hp] running Σ p·v
+  float* m = o + nq * hp;            // [nq] running max score
+  float* l = m + nq;                 // [nq] running Σ p
+  float* c = l + nq;                 // [nq] this tile's rescale of o and l
+  float* s = c + nq;                 // [nq][kKeyTile] scores, then p
+  float* kt = s + nq * kKeyTile;     // [hp][kKeyTile] key tile, transposed
+  float* vt = kt + hp * kKeyTile;    // [kKeyTile][hp] value tile
+  for (int64_t j = 0; j < nq; ++j) {
+    for (int64_t i = 0; i < hp; ++i) {
+      qs[j * hp + i] = i < hd ? q[j * ldq + i] * scale : 0.0f;
+      o[j * hp + i] = 0.0f;
+    }
+    m[j] = -INFINITY;
+    l[j] = 0.0f;
+  }
+  for (int64_t i = 0; i < hp * kKeyTile; ++i) kt[i] = vt[i] = 0.0f;  // padding stays zero
+
+  const int64_t row_bytes = ld * Weights<D>::kBytes;
+  const auto* kb = static_cast<const uint8_t*>(k);
+  const auto* vb = static_cast<const uint8_t*>(v);
+  const int64_t n_keys = pos0 + nq;  // the last query's
+  for (int64_t t0 = 0; t0 < n_keys; t0 += kKeyTile) {
+    const int64_t nt = min_i64(kKeyTile, n_keys - t0);
+    for (int64_t t = 0; t < kKeyTile; ++t) {
+      if (t < nt) {
+        const uint8_t* kr = kb + (t0 + t) * row_bytes;
+        const uint8_t* vr = vb + (t0 + t) * row_bytes;
+        for (int64_t i = 0; i < hd; ++i) kt[i * kKeyTile + t] = Weights<D>::one(kr, i);
+        to_f32_typed<D>(vr, vt + t * hp, hd);
+      } else {  // past the last key: zero, so that p = 0 meets no garbage
+        for (int64_t i = 0; i < hd; ++i) kt[i * kKeyTile + t] = vt[t * hp + i] = 0.0f;
+      }
+    }
+    // Queries before j0 see none of this tile's keys.
+    const int64_t j0 = t0 > pos0 ? t0 - pos0 : 0;
+    int64_t j = j0;
+    for (; j + kAttendGroup <= nq; j += kAttendGroup)
+      tile_scores<kAttendGroup>(qs + j * hp, hp, kt, s + j * kKeyTile);
+    tile_scores_rest<kAttendGroup - 1>(nq - j, qs + j * hp, hp, kt, s + j * kKeyTile);
+    for (j = j0; j < nq; ++j) {
+      float* sj = s + j * kKeyTile;
+      const int64_t valid = min_i64(nt, pos0 + j + 1 - t0);  // causal: keys up to the query's position
+      const float mt = max_of(sj, valid);
+      const float mn = mt > m[j] ? mt : m[j];
+      c[j] = m[j] == -INFINITY ? 0.0f : __builtin_expf(m[j] - mn);
+      const float sum = exp_sum(sj, valid, mn);
+      for (int64_t t = valid; t < kKeyTile; ++t) sj[t] = 0.0f;
+      l[j] = l[j] * c[j] + sum;
+      m[j] = mn;
+    }
+    j = j0;
+    for (; j + kAttendGroup <= nq; j += kAttendGroup)
+      tile_pv<kAttendGroup>(o + j * hp, hp, c + j, s + j * kKeyTile, vt);
+    tile_pv_rest<kAttendGroup - 1>(nq - j, o + j * hp, hp, c + j, s + j * kKeyTile, vt);
+  }
+  for (int64_t j = 0; j < nq; ++j) {
+    const float inv = 1.0f / l[j];
+    for (int64_t i = 0; i < hd; ++i) out[j * ldo + i] = o[j * hp + i] * inv;
+  }
+}
+
+void attend_rows(const float* q, int64_t ldq, int64_t nq, int64_t pos0, DType kv, const void* k, const void* v,
+                 int64_t ld, int64_t hd, float scale, float* scratch, float* out, int64_t ldo) {
+  if (kv == DType::F16) return attend_rows_typed<DType::F16>(q, ldq, nq, pos0, k, v, ld, hd, scale, scratch, out, ldo);
+  return attend_rows_typed<DType::F32>(q, ldq, nq, pos0, k, v, ld, hd, scale, scratch, out, ldo);
+}
+
+void to_f16(const float* src, uint16_t* dst, int64_t n) {
+  int64_t i = 0;
+  for (; i + kW <= n; i += kW) Simd::store_f16(dst + i, Simd::load(src + i));
+  for (; i < n; ++i) dst[i] = Simd::to_f16_1(src[i]);
 }
 
 void add(float* y, const float* x, int64_t n) {
@@ -258,7 +471,7 @@ constexpr decltype(Kernels::quant_gemm) kQuantGemm = nullptr;
 
 constexpr Kernels kKernels = {
     Simd::kIsa,      kVnni,       Simd::kTokens, &dot_rows, &to_f32, kQuantizeActs, &quant_dot_rows, kQuantGemm,
-    &layer_norm_row, &attend_row, &add,
+    &layer_norm_row, &to_f16,     &attend_keys,   &attend_rows, &add,
 };
 
 }  // namespace

@@ -55,13 +55,33 @@ struct Kernels {
   // One row of layer norm (torch order: mean, biased variance, 1/sqrt(var+eps)).
   void (*layer_norm_row)(const float* x, const float* gamma, const float* beta, float eps,
                          int64_t d, float* out);
-  // Causal attention of one query row of one head over n_keys cached rows:
-  // q, out [hd]; k, v rows at k + t*ld; scores: scratch for n_keys floats.
-  void (*attend_row)(const float* q, const float* k, const float* v, int64_t ld, int64_t n_keys,
-                     int64_t hd, float scale, float* scores, float* out);
+  // dst[0..n) = src[0..n) rounded to F16 (nearest even): writes into an F16 KV cache.
+  void (*to_f16)(const float* src, uint16_t* dst, int64_t n);
+  // Decode attention split over keys: one query (n_head heads of hd, q
+  // [n_head*hd]) over cache rows [t0, t1) of k, v (type kv, rows of
+  // n_head*hd). Per head h: m[h] = max score, l[h] = Σ e^(s - m[h]),
+  // o[h*hd ..] = Σ e^(s - m[h])·v, to be merged across key ranges.
+  // scores: scratch for n_head*(t1 - t0) floats.
+  void (*attend_keys)(const float* q, int n_head, int64_t hd, DType kv, const void* k, const void* v, int64_t t0,
+                      int64_t t1, float scale, float* scores, float* m, float* l, float* o);
+  // Causal attention of nq query rows of one head (q + j*ldq, positions
+  // pos0 + j) over the cached rows 0..pos0+j, as flash attention over key
+  // tiles (prefill): out rows at out + j*ldo. scratch: attend_rows_scratch_floats(nq, hd).
+  void (*attend_rows)(const float* q, int64_t ldq, int64_t nq, int64_t pos0, DType kv, const void* k,
+                      const void* v, int64_t ld, int64_t hd, float scale, float* scratch, float* out, int64_t ldo);
   // y[i] += x[i]
   void (*add)(float* y, const float* x, int64_t n);
 };
+
+// Widest key tile of attend_rows (4 registers of 16 floats).
+constexpr int64_t kAttendMaxKeyTile = 64;
+// Scratch attend_rows needs for nq queries of head size hd (padded to 16):
+// queries and Σ p·v [nq][hd], max, sum and rescale [nq], scores [nq][tile],
+// the key and value tiles [hd][tile].
+inline size_t attend_rows_scratch_floats(int64_t nq, int64_t hd) {
+  const int64_t hp = (hd + 15) / 16 * 16;
+  return static_cast<size_t>(2 * nq * hp + 3 * nq + nq * kAttendMaxKeyTile + 2 * hp * kAttendMaxKeyTile);
+}
 
 // Scratch floats quant_gemm needs for a tile of `rows` rows of k elements:
 // groups of 16 rows, each chunk of 32 elements 512 code bytes and up to 256

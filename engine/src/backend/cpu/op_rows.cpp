@@ -53,7 +53,7 @@ void CpuBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int 
 void CpuBackend::copy_rows(const Tensor& src, Tensor& dst, int64_t dst_row0) {
   const char* op = "copy_rows";
   check_f32(kBackend, op, "src", src);
-  check_f32(kBackend, op, "dst", dst);
+  backend_checks::check_kv_cache(kBackend, op, "dst", dst, true);
   if (src.cols != dst.cols)
     fail(kBackend, op, "src " + shape_text(src) + " and dst " + shape_text(dst) + " differ in width");
   if (dst_row0 < 0 || dst_row0 + src.rows > dst.rows)
@@ -61,8 +61,17 @@ void CpuBackend::copy_rows(const Tensor& src, Tensor& dst, int64_t dst_row0) {
          std::to_string(src.rows) + " rows at row " + std::to_string(dst_row0) + " do not fit dst " +
              shape_text(dst));
   if (src.rows == 0 || src.cols == 0) return;
-  std::memmove(f32(dst) + dst_row0 * dst.cols, f32(src),
-               static_cast<size_t>(src.rows * src.cols) * sizeof(float));
+  const int64_t n = src.rows * src.cols;
+  if (dst.dtype == DType::F32) {
+    std::memmove(f32(dst) + dst_row0 * dst.cols, f32(src), static_cast<size_t>(n) * sizeof(float));
+    return;
+  }
+  // An F16 cache: rounded to nearest even (keys and values of Pythia stay far
+  // inside the F16 range; their scores are computed in fp32 from these).
+  uint16_t* out = static_cast<uint16_t*>(dst.data) + dst_row0 * dst.cols;
+  pool_.parallel_for(src.rows, row_align(src.cols), [&](int64_t i0, int64_t i1, int) {
+    kernels_->to_f16(f32(src) + i0 * src.cols, out + i0 * src.cols, (i1 - i0) * src.cols);
+  });
 }
 
 }  // namespace neox::cpu

@@ -143,8 +143,13 @@ struct Simd : ScalarQuantOps {
   static Reg mul(Reg a, Reg b) { return a * b; }
   static Reg fma(Reg a, Reg b, Reg c) { return a * b + c; }
   static float reduce_add(Reg a) { return a; }
+  static Reg max(Reg a, Reg b) { return a > b ? a : b; }
+  static float reduce_max(Reg a) { return a; }
+  static Reg exp_nonpositive(Reg x) { return __builtin_expf(x); }
 
+  static void store_f16(uint16_t* p, Reg v) { *p = f32_to_fp16(v); }
   static float f16_1(uint16_t h) { return fp16_to_f32(h); }
+  static uint16_t to_f16_1(float f) { return f32_to_fp16(f); }
   static float bf16_1(uint16_t b) { return bf16_to_f32(b); }
 
 };

@@ -77,15 +77,21 @@ struct FitRequest {
 struct MemoryEstimate {
   uint64_t weights = 0;        // every weight tensor as stored
   uint64_t layer_weights = 0;  // of which in the n_layer repeated blocks
+  // The KV cache as the CPU keeps it (F16), and as a GPU backend does (F32:
+  // Vulkan and CUDA store F32 keys and values).
   uint64_t kv_cache = 0;
+  uint64_t kv_cache_gpu = 0;
   uint64_t activations = 0;  // the model's chunk buffers and logits
   uint64_t backend_scratch = 0;
   uint64_t runtime_overhead = 0;  // tokenizer, code, allocator slack (fixed)
   int64_t n_layer = 0;
 
+  // Everything on the CPU.
   uint64_t total() const { return weights + kv_cache + activations + backend_scratch + runtime_overhead; }
-  // Memory that moves to a GPU with each layer: its weights and its KV cache.
+  // Memory one layer takes on a GPU (its weights and F32 KV cache), and what
+  // it frees in RAM when it moves there (its weights and F16 KV cache).
   uint64_t per_layer() const;
+  uint64_t per_layer_ram() const;
 };
 
 // Needs ModelInfo's shape fields (n_layer, n_embd, n_ff, n_vocab, weight_bytes):

@@ -35,10 +35,13 @@ class MeasuringBackend : public ForwardingBackend {
   void reset_peak() { peak_.store(now_.load()); }
 
   Tensor alloc(int64_t rows, int64_t cols) override;
+  Tensor alloc_kv_cache(DType dtype, int64_t rows, int64_t cols) override;
   void free(Tensor& t) override;
   Tensor weight(DType dtype, int64_t rows, int64_t cols, const void* host) override;
 
  private:
+  Tensor counted(Tensor t);  // adds t's bytes to now and peak
+
   std::atomic<uint64_t> now_{0}, peak_{0}, weights_{0};
 };
 

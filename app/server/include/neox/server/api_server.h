@@ -35,6 +35,7 @@ struct ServerOptions {
   std::string model_id;       // "" → the model file's name without extension
   std::string chat_template;  // "" → guessed from the model's name
   int64_t n_ctx = 0;          // session context; 0: the engine's default
+  KvCacheType kv_cache = KvCacheType::kAuto;  // session cache type (neox/model.h)
   size_t max_body_bytes = 4u << 20;
   size_t max_waiting = 32;  // requests waiting for the generation slot
   std::chrono::milliseconds queue_timeout{60000};
