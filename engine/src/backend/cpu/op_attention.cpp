@@ -23,9 +23,16 @@ constexpr int64_t kMinTiledQueries = 16;
 // Queries sharing each key tile (the scratch grows with it: 64 queries of
 // head size 128 take ~110 KiB).
 constexpr int64_t kQueryBlock = 64;
-// Keys per decode task: enough rows to stream (256 rows of a 1024-wide F16
-// cache are 512 KiB), few enough that 2K positions make 8 tasks.
-constexpr int64_t kKeyChunk = 256;
+// Keys per decode task: at most 256 (rows of a 1024-wide F16 cache: 512
+// KiB, enough to stream), at least 16, and else as many tasks as two per
+// thread, so that a short context still keeps every thread busy.
+constexpr int64_t kMaxKeyChunk = 256;
+constexpr int64_t kMinKeyChunk = 16;
+
+int64_t key_chunk(int64_t n_keys, int threads) {
+  const int64_t even = (n_keys + 2 * threads - 1) / (2 * threads);
+  return std::clamp<int64_t>((even + 15) / 16 * 16, kMinKeyChunk, kMaxKeyChunk);
+}
 
 }  // namespace
 
@@ -37,9 +44,10 @@ void CpuBackend::attention_split_keys(const Tensor& q, DType kv, const uint8_t* 
     int64_t query, t0, t1;
   };
   std::vector<Task> tasks;
-  for (int64_t i = n - 1; i >= 0; --i)
-    for (int64_t t0 = 0; t0 < pos0 + i + 1; t0 += kKeyChunk)
-      tasks.push_back({i, t0, std::min(t0 + kKeyChunk, pos0 + i + 1)});
+  for (int64_t i = n - 1; i >= 0; --i) {
+    const int64_t n_keys = pos0 + i + 1, chunk = key_chunk(n_keys, pool_.size());
+    for (int64_t t0 = 0; t0 < n_keys; t0 += chunk) tasks.push_back({i, t0, std::min(t0 + chunk, n_keys)});
+  }
   // Per task and head: max, sum, then Σ p·v [head_dim].
   const int64_t per_task = 2 * n_head + d;
   partials_.resize(tasks.size() * static_cast<size_t>(per_task));
