@@ -28,6 +28,13 @@ class MappedFile {
   size_t size_ = 0;
 };
 
+// Maps the pages of [p, p + bytes) into the process now, in one call (Linux
+// MADV_POPULATE_READ; MADV_WILLNEED read-ahead on kernels before 5.14), rather
+// than one page fault per 4 KiB on first use; pages not in the page cache are
+// read from disk. For memory the process is about to read whole (weights
+// used in place). Best effort: never fails.
+void prefault_pages(const void* p, size_t bytes);
+
 // Reads a whole (small) file into a string; throws neox::Error naming the path.
 std::string read_text_file(const std::string& path);
 

@@ -229,7 +229,21 @@ TEST_F(ApiServerTest, ChatLogprobsAreConsistent) {
   for (const json& c : parse_sse(s.body).chunks)
     if (!c["choices"].empty() && c["choices"][0]["logprobs"].is_object())
       for (const json& t : c["choices"][0]["logprobs"]["content"]) streamed_content.push_back(t);
-  EXPECT_EQ(streamed_content, content);
+  // The same tokens; log-probabilities to float rounding: the second request
+  // finds the prompt in the session's cache and evaluates only its last
+  // token, one row through the decode kernels instead of within the batch.
+  ASSERT_EQ(streamed_content.size(), content.size());
+  for (size_t i = 0; i < content.size(); ++i) {
+    EXPECT_EQ(streamed_content[i]["token"], content[i]["token"]) << "token " << i;
+    EXPECT_EQ(streamed_content[i]["bytes"], content[i]["bytes"]) << "token " << i;
+    EXPECT_NEAR(streamed_content[i]["logprob"].get<double>(), content[i]["logprob"].get<double>(), 1e-5)
+        << "token " << i;
+    const json& a = streamed_content[i]["top_logprobs"];
+    const json& b = content[i]["top_logprobs"];
+    ASSERT_EQ(a.size(), b.size()) << "token " << i;
+    for (size_t k = 0; k < a.size(); ++k)
+      EXPECT_NEAR(a[k]["logprob"].get<double>(), b[k]["logprob"].get<double>(), 1e-5) << "token " << i;
+  }
 }
 
 TEST_F(ApiServerTest, CompletionLogprobsHaveTheLegacyShape) {

@@ -86,8 +86,11 @@ class Incremental : public ::testing::TestWithParam<std::string> {};
 constexpr double kIncrementalTolerance = 1e-4;
 // With an F16 cache the two sides' keys and values, equal to float32
 // rounding, can round to neighbouring F16 values (one F16 ulp is 2^-11
-// relative); measured up to 3.2e-4 on these fixtures.
-constexpr double kIncrementalToleranceF16 = 1e-3;
+// relative), and each flip moves the logits: measured up to 1.4e-3 on these
+// fixtures, within the F16 cache's own error against the exact answer
+// (reference_logits_test.cpp: 5.5e-3). A wrong position or a stale row moves
+// them by far more than 1e-2.
+constexpr double kIncrementalToleranceF16 = 5e-3;
 
 void check_incremental(const std::string& name, neox::KvCacheType kv) {
   const double tolerance = kv == neox::KvCacheType::kF16 ? kIncrementalToleranceF16 : kIncrementalTolerance;

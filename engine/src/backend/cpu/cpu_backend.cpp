@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "backend/cpu/shape_checks.h"
+#include "neox/mapped_file.h"
 
 namespace neox::cpu {
 
@@ -68,6 +69,10 @@ Tensor CpuBackend::weight(DType dtype, int64_t rows, int64_t cols, const void* h
   t.data = const_cast<void*>(host);  // a view of the mapped file; ops never write weights
   if (rows < 0 || cols < 0) fail(kBackend, "weight", "negative shape");
   if (!host && rows * cols > 0) fail(kBackend, "weight", "no host data");
+  // Every token reads the whole matrix: map its pages now, in one call, not
+  // one fault per 4 KiB page during the first token (0.55 s of system time
+  // for a 0.9 GB file).
+  if (rows * cols > 0) prefault_pages(host, t.bytes());
   return t;
 }
 

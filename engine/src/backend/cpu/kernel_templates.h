@@ -149,6 +149,67 @@ void to_f32(DType type, const void* src, float* dst, int64_t n) {
   }
 }
 
+// ---- Prefill with F32/F16/BF16 (or, without quant_gemm, quantized) weights ----
+// Outer products over a packed panel: a group of kPanelRows weight rows is
+// converted to f32 once and stored k-major (panel[kk][r]), so each k step
+// loads kPanelRegs registers of weights and broadcasts one activation per
+// token: kPanelTokens × kPanelRegs FMAs with no horizontal sums, the panel
+// (k × kPanelRows floats) hot in L2 for every token block.
+constexpr int kPanelRegs = 2;
+constexpr int64_t kPanelRows = kPanelRegs * kW;
+// Accumulators fill the register file (kPanelTokens·2 + 3 of 32 zmm, of 16 ymm).
+// Measured against 4 registers × 6 tokens: 10-15% faster on AVX-512.
+constexpr int kPanelTokens = kW >= 16 ? 12 : (kW == 8 ? 6 : 4);
+
+// y[t*ldy + r0 + j] (+ bias) for T tokens of x and the panel's `rows` rows.
+template <int T>
+void panel_block(const float* panel, int64_t k, const float* x, int64_t ldx, float* y, int64_t ldy,
+                 int64_t r0, int64_t rows, const float* bias) {
+  Reg acc[T][kPanelRegs];
+  for (int t = 0; t < T; ++t)
+    for (int j = 0; j < kPanelRegs; ++j) acc[t][j] = Simd::zero();
+  for (int64_t kk = 0; kk < k; ++kk) {
+    Reg wv[kPanelRegs];
+    for (int j = 0; j < kPanelRegs; ++j) wv[j] = Simd::load(panel + kk * kPanelRows + j * kW);
+    for (int t = 0; t < T; ++t) {
+      const Reg xb = Simd::set1(x[t * ldx + kk]);
+      for (int j = 0; j < kPanelRegs; ++j) acc[t][j] = Simd::fma(xb, wv[j], acc[t][j]);
+    }
+  }
+  alignas(64) float out[kPanelRows];
+  for (int t = 0; t < T; ++t) {
+    for (int j = 0; j < kPanelRegs; ++j) Simd::store(out + j * kW, acc[t][j]);
+    float* yt = y + t * ldy + r0;
+    for (int64_t r = 0; r < rows; ++r) yt[r] = out[r] + (bias ? bias[r0 + r] : 0.0f);
+  }
+}
+
+template <int T>
+void panel_tokens_rest(int64_t n, const float* panel, int64_t k, const float* x, int64_t ldx, float* y, int64_t ldy,
+                       int64_t r0, int64_t rows, const float* bias) {
+  if constexpr (T > 0) {
+    if (n == T) return panel_block<T>(panel, k, x, ldx, y, ldy, r0, rows, bias);
+    panel_tokens_rest<T - 1>(n, panel, k, x, ldx, y, ldy, r0, rows, bias);
+  }
+}
+
+void panel_matmul(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const float* x, int64_t n, float* y,
+                  int64_t ldy, const float* bias, float* scratch) {
+  const int64_t rows = r1 - r0;
+  float* panel = scratch;             // [k][kPanelRows]
+  float* row = scratch + k * kPanelRows;  // [k]: one row converted
+  const auto layout = dtype_layout(static_cast<uint32_t>(wtype));
+  const size_t row_bytes = static_cast<size_t>(k / layout->block_elems) * layout->block_bytes;
+  for (int64_t r = 0; r < kPanelRows; ++r) {
+    if (r < rows) to_f32(wtype, static_cast<const uint8_t*>(w) + static_cast<size_t>(r0 + r) * row_bytes, row, k);
+    for (int64_t kk = 0; kk < k; ++kk) panel[kk * kPanelRows + r] = r < rows ? row[kk] : 0.0f;
+  }
+  int64_t t = 0;
+  for (; t + kPanelTokens <= n; t += kPanelTokens)
+    panel_block<kPanelTokens>(panel, k, x + t * k, k, y + t * ldy, ldy, r0, rows, bias);
+  panel_tokens_rest<kPanelTokens - 1>(n - t, panel, k, x + t * k, k, y + t * ldy, ldy, r0, rows, bias);
+}
+
 float sum(const float* x, int64_t n) {
   Reg acc0 = Simd::zero(), acc1 = Simd::zero();
   int64_t i = 0;
@@ -470,8 +531,8 @@ constexpr decltype(Kernels::quant_gemm) kQuantGemm = nullptr;
 #endif
 
 constexpr Kernels kKernels = {
-    Simd::kIsa,      kVnni,       Simd::kTokens, &dot_rows, &to_f32, kQuantizeActs, &quant_dot_rows, kQuantGemm,
-    &layer_norm_row, &to_f16,     &attend_keys,   &attend_rows, &add,
+    Simd::kIsa,      kVnni,       Simd::kTokens, kPanelRows,   &dot_rows,     &to_f32, kQuantizeActs, &quant_dot_rows,
+    kQuantGemm,      &panel_matmul, &layer_norm_row, &to_f16, &attend_keys, &attend_rows, &add,
 };
 
 }  // namespace

@@ -30,6 +30,8 @@ struct Kernels {
   // Most tokens dot_rows handles in one pass over the weights; above this the
   // matmul converts weight tiles to f32 and reuses them across tokens.
   int max_stream_tokens;
+  // Weight rows panel_matmul takes at once (a multiple of the vector width).
+  int64_t panel_rows;
 
   // y[t*ldy + r] = x[t*ldx .. +k] · w[r*k .. +k] (+ bias[r]) for t in [0, n),
   // r in [r0, r1). w: F32/F16/BF16 rows of k elements. The hot loop of matmul.
@@ -52,6 +54,12 @@ struct Kernels {
   // nothing, for a type or k it does not take; with r0 == r1 it only answers that.
   bool (*quant_gemm)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const QuantizedActs& x,
                      int64_t n, float* y, int64_t ldy, const float* bias, float* scratch);
+  // Prefill without an integer product: y[t*ldy + r] = x_t · w_r (+ bias[r])
+  // for t in [0, n) (x rows of k floats, contiguous), r in [r0, r1),
+  // r1 - r0 <= panel_rows; w any supported weight type, converted to f32
+  // once into `scratch` ((panel_rows + 1)·k floats: the panel and one row).
+  void (*panel_matmul)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const float* x, int64_t n,
+                       float* y, int64_t ldy, const float* bias, float* scratch);
   // One row of layer norm (torch order: mean, biased variance, 1/sqrt(var+eps)).
   void (*layer_norm_row)(const float* x, const float* gamma, const float* beta, float eps,
                          int64_t d, float* out);

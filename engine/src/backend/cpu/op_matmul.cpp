@@ -6,9 +6,9 @@
 // weights are instead dotted as integers with activations quantized to 8 bits
 // per 32 elements (quant_kernels.h).
 //
-// Many tokens (prefill): threads take tiles of weight rows, convert a tile to
-// f32 once into their own scratch buffer (sized to stay in L2) and run the
-// register-blocked microkernel over all tokens against it. Block-quantized
+// Many tokens (prefill): threads take panels of weight rows, convert a panel
+// to f32 once, k-major, into their own scratch buffer and run outer-product
+// blocks of tokens against it (panel_matmul). Block-quantized
 // weights, where the kernel family has an int8 matrix-matrix product
 // (quant_gemm, AVX-512), instead quantize all tokens' activations once and
 // decode each tile to integer codes and scales: int8 multiply-adds there too.
@@ -23,16 +23,6 @@ namespace {
 
 // Bytes of f32 weight tile a thread keeps hot (L2 is 1-2 MB on current x86).
 constexpr int64_t kTileBytes = 256 * 1024;
-
-int64_t tile_rows_for(int64_t k) {
-  int64_t rows = kTileBytes / (k * static_cast<int64_t>(sizeof(float)));
-  rows = rows / kFloatsPerCacheLine * kFloatsPerCacheLine;
-  return std::clamp<int64_t>(rows, kFloatsPerCacheLine, 512);
-}
-
-const uint8_t* row_pointer(const Tensor& w, int64_t row) {
-  return static_cast<const uint8_t*>(w.data) + static_cast<size_t>(row) * weight_row_bytes(w);
-}
 
 }  // namespace
 
@@ -112,18 +102,12 @@ void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Te
     return;
   }
 
-  const int64_t tile_rows = tile_rows_for(k);
-  const int64_t n_tiles = (m + tile_rows - 1) / tile_rows;
-  pool_.parallel_tasks(n_tiles, [&](int64_t tile, int thread) {
-    const int64_t r0 = tile * tile_rows;
-    const int64_t rows = std::min(tile_rows, m - r0);
-    if (w.dtype == DType::F32) {
-      kernels_->dot_rows(DType::F32, w.data, k, r0, r0 + rows, xp, k, n, yp, m, b);
-      return;
-    }
-    float* tile_f32 = scratch(thread, static_cast<size_t>(rows * k));
-    for (int64_t r = 0; r < rows; ++r) kernels_->to_f32(w.dtype, row_pointer(w, r0 + r), tile_f32 + r * k, k);
-    kernels_->dot_rows(DType::F32, tile_f32, k, 0, rows, xp, k, n, yp + r0, m, b ? b + r0 : nullptr);
+  // Panels of rows, converted to f32 once and multiplied with every token.
+  const int64_t pr = kernels_->panel_rows;
+  pool_.parallel_tasks((m + pr - 1) / pr, [&](int64_t panel, int thread) {
+    const int64_t r0 = panel * pr;
+    kernels_->panel_matmul(w.dtype, w.data, k, r0, std::min(m, r0 + pr), xp, n, yp, m, b,
+                           scratch(thread, static_cast<size_t>((pr + 1) * k)));
   });
 }
 
