@@ -78,7 +78,7 @@ TEST_P(QuantMatMul, EveryTypeDecodeAndPrefillMatchDequantizedReference) {
                            {33, 256, 130},
                            {1, 96, 20},
                            {3, 160, 9},
-                           {33, 96, 20},      // prefill, k not a multiple of 64: the f32 tile path everywhere
+                           {33, 96, 20},      // prefill, k not a multiple of 64: the f32 panel path everywhere
                            {9, 192, 37},      // int8 prefill: partial row and token blocks
                            {6, 4096, 40}}) {  // int8 prefill: several tiles of rows, the last one partial
       if (k % block) continue;
