@@ -45,28 +45,11 @@ struct Simd : AvxQuantOps {
   static float reduce_add(Reg a) { return _mm512_reduce_add_ps(a); }
   static Reg max(Reg a, Reg b) { return _mm512_max_ps(a, b); }
   static float reduce_max(Reg a) { return _mm512_reduce_max_ps(a); }
-  // e^x for x <= 0 (softmax after the max is subtracted), relative error
-  // below 2e-7; x below -87 gives 0. e^x = 2^n · e^r, n = round(x / ln 2),
-  // r = x - n·ln 2 (two-part ln 2, so r is exact to float rounding),
-  // |r| <= ln2/2, e^r by its Taylor series to r^7 (error < 1.2e-8 · e^r).
-  static Reg exp_nonpositive(Reg x) {
-    const __m512 below = _mm512_set1_ps(-87.0f);
-    const __mmask16 zero = _mm512_cmp_ps_mask(x, below, _CMP_LT_OQ);
-    x = _mm512_max_ps(x, below);
-    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(1.42860682030941723e-6f), r);
-    __m512 p = _mm512_set1_ps(1.0f / 5040);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    const __m512i bits = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
-    return _mm512_maskz_mul_ps(static_cast<__mmask16>(~zero), p, _mm512_castsi512_ps(bits));
+  // For exp_nonpositive (kernel_templates.h): x rounded to the nearest
+  // integer, and 2^n for integral n in [-126, 127].
+  static Reg round_nearest(Reg x) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static Reg pow2_int(Reg n) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23));
   }
 
   static void store_f16(uint16_t* p, Reg v) {

@@ -145,7 +145,8 @@ struct Simd : ScalarQuantOps {
   static float reduce_add(Reg a) { return a; }
   static Reg max(Reg a, Reg b) { return a > b ? a : b; }
   static float reduce_max(Reg a) { return a; }
-  static Reg exp_nonpositive(Reg x) { return __builtin_expf(x); }
+  static Reg round_nearest(Reg x) { return __builtin_nearbyintf(x); }
+  static Reg pow2_int(Reg n) { return __builtin_ldexpf(1.0f, static_cast<int>(n)); }
 
   static void store_f16(uint16_t* p, Reg v) { *p = f32_to_fp16(v); }
   static float f16_1(uint16_t h) { return fp16_to_f32(h); }
