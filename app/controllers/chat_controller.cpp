@@ -80,6 +80,26 @@ std::string ChatController::renderPrompt(const std::vector<storage::Message>& pa
   return custom ? custom->render(chat) : tmpl.render(chat, true);
 }
 
+void ChatController::set_prompts(GenerationRequest& request, const std::vector<storage::Message>& path) const {
+  const ChatTemplate tmpl = chat_template();
+  const std::optional<CustomChatTemplate> custom = custom_template();
+  const std::string system = custom ? std::string() : tmpl.default_system();
+  const std::vector<ChatMessage> all = chat_messages(path, {}, system);
+  request.prompt = custom ? custom->render(all) : tmpl.render(all, true);
+  // The system prompt and few-shot examples come first and always stay.
+  const size_t head = chat_messages({}, {}, system).size();
+  std::vector<size_t> turns;  // where each user message is in `all`
+  for (size_t i = head; i < all.size(); ++i)
+    if (all[i].role == "user") turns.push_back(i);
+  if (turns.size() < 2) return;  // nothing to leave out but the question itself
+  for (size_t n = 1; n < turns.size(); ++n) request.messages_dropped.push_back(static_cast<int>(turns[n] - head));
+  request.shorter = [tmpl, custom, all, head, turns](size_t n) {
+    std::vector<ChatMessage> chat(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(head));
+    chat.insert(chat.end(), all.begin() + static_cast<std::ptrdiff_t>(turns[n]), all.end());
+    return custom ? custom->render(chat) : tmpl.render(chat, true);
+  };
+}
+
 std::vector<ChatMessage> ChatController::chat_messages(const std::vector<storage::Message>& path,
                                                        const QString& draft,
                                                        const std::string& default_system) const {
@@ -166,8 +186,15 @@ void ChatController::save_settings() {
   }
 }
 
+void ChatController::set_messages_left_out(int n) {
+  if (n == messages_left_out_) return;
+  messages_left_out_ = n;
+  emit messagesLeftOutChanged();
+}
+
 void ChatController::newConversation() {
   conversation_id_ = 0;
+  set_messages_left_out(0);
   title_.clear();
   const QString model_path = settings_.modelPath();
   settings_.load({});
@@ -183,6 +210,7 @@ void ChatController::openConversation(qint64 id, qint64 message_id) {
   try {
     const storage::Conversation c = conversations_.get(id);
     if (message_id) store_.show(message_id);
+    if (id != conversation_id_) set_messages_left_out(0);
     conversation_id_ = id;
     title_ = to_qstring(c.title);
     settings_.load(c.settings);
@@ -292,7 +320,7 @@ bool ChatController::generate_reply(qint64 parent_id) {
   request.id = ++next_request_;
   request.conversation_id = conversation_id_;
   request.parent_id = parent_id;
-  request.prompt = renderPrompt(store_.path_to(parent_id));
+  set_prompts(request, store_.path_to(parent_id));
   request.sampling = settings_.samplerParams();
   request.max_tokens = settings_.maxTokens();
   if (const auto custom = custom_template()) {
@@ -398,6 +426,9 @@ void ChatController::on_reply_finished(quint64 request, qint64 message, int stat
     if (message && messages_model_.rowOf(message) >= 0) {
       messages_model_.upsert(store_.get(message), store_.siblings(message));
       messages_model_.setTokens(message, stats.value(QStringLiteral("tokens")).toList());
+    }
+    if (conversation && conversation == conversation_id_) {
+      set_messages_left_out(stats.value(QStringLiteral("messagesLeftOut")).toInt());
     }
     if (conversation && conversations_.auto_title(conversation) && conversation == conversation_id_) {
       title_ = to_qstring(conversations_.get(conversation).title);

@@ -24,6 +24,7 @@
 namespace neox::app {
 
 class EngineWorker;
+struct GenerationRequest;
 class ModelController;
 class RemoteEndpoints;
 class RemoteWorker;
@@ -38,6 +39,9 @@ class ChatController : public QObject {
   Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
   // Tokens of the conversation as the model will see it, with the draft; -1 until counted.
   Q_PROPERTY(qint64 promptTokens READ promptTokens NOTIFY promptTokensChanged)
+  // Messages of this conversation the last reply was written without: the
+  // oldest ones, left out because the whole conversation outgrew the context.
+  Q_PROPERTY(int messagesLeftOut READ messagesLeftOut NOTIFY messagesLeftOutChanged)
   // The draft that promptTokens was counted with (counts arrive asynchronously).
   Q_PROPERTY(QString countedDraft READ countedDraft NOTIFY promptTokensChanged)
   Q_PROPERTY(qint64 contextLength READ contextLength NOTIFY contextLengthChanged)
@@ -55,6 +59,7 @@ class ChatController : public QObject {
   GenerationSettings* settings() { return &settings_; }
   bool generating() const { return active_request_ != 0; }
   qint64 promptTokens() const { return prompt_tokens_; }
+  int messagesLeftOut() const { return messages_left_out_; }
   QString countedDraft() const { return counted_draft_; }
   qint64 contextLength() const;
   QString templateName() const;
@@ -93,11 +98,16 @@ class ChatController : public QObject {
   // The prompt for a branch ending at the given messages, as the model sees it:
   // system prompt, the few-shot preset's examples, the branch, the draft.
   std::string renderPrompt(const std::vector<storage::Message>& path, const QString& draft = {}) const;
+  // request.prompt for `path`, and the shorter prompts the worker falls back
+  // to when the conversation outgrows the context.
+  void set_prompts(GenerationRequest& request, const std::vector<storage::Message>& path) const;
+  void set_messages_left_out(int n);
 
  signals:
   void conversationChanged();
   void generatingChanged();
   void promptTokensChanged();
+  void messagesLeftOutChanged();
   void contextLengthChanged();
   void errorChanged();
   // The conversation list should re-read (a title, time or pin changed).
@@ -140,6 +150,7 @@ class ChatController : public QObject {
   quint64 active_request_ = 0;
   qint64 active_conversation_ = 0;
   qint64 prompt_tokens_ = -1;
+  int messages_left_out_ = 0;
   QString last_draft_;
   QString requested_draft_;  // the draft of the newest count request (only the newest one is answered)
   QString counted_draft_;

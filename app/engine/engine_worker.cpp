@@ -284,8 +284,10 @@ void EngineWorker::generate(const GenerationRequest& request) {
   storage::MessageStatus status = storage::MessageStatus::kComplete;
   QString error;
   try {
+    const FittedPrompt fitted = fit_prompt(request, tokenizer, session->n_ctx());
+    report["messagesLeftOut"] = fitted.messages_left_out;
     if (fit_check_) fit_check_->before_run();
-    const GenerationResult result = session->generate(request.prompt, options);
+    const GenerationResult result = session->generate(fitted.prompt, options);
     if (fit_check_ && fit_check_->after_run()) fit_check_.reset();
     stats.prompt_tokens = result.timings.prompt_tokens;
     stats.completion_tokens = result.timings.generated_tokens;
@@ -309,6 +311,22 @@ void EngineWorker::generate(const GenerationRequest& request) {
   report["tokensPerSecond"] = stats.tokens_per_second;
   report["tokens"] = token_list;
   finish(status, error);
+}
+
+EngineWorker::FittedPrompt EngineWorker::fit_prompt(const GenerationRequest& request, const Tokenizer& tokenizer,
+                                                    int64_t n_ctx) {
+  // Room to answer in: the reply's token budget, at most a quarter of the context.
+  const int64_t room = std::min<int64_t>(request.max_tokens > 0 ? request.max_tokens : n_ctx, n_ctx / 4);
+  auto fits = [&](const std::string& prompt) {
+    return static_cast<int64_t>(tokenizer.count(prompt)) + room <= n_ctx;
+  };
+  FittedPrompt fitted{request.prompt, 0};
+  if (!request.shorter) return fitted;
+  for (size_t n = 1; !fits(fitted.prompt) && n <= request.messages_dropped.size(); ++n) {
+    fitted.prompt = request.shorter(n);
+    fitted.messages_left_out = request.messages_dropped[n - 1];
+  }
+  return fitted;
 }
 
 void EngineWorker::complete(const CompletionRequest& request) {

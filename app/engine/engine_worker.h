@@ -105,7 +105,8 @@ class EngineWorker : public QObject {
   void replyStarted(quint64 requestId, qint64 conversationId, qint64 messageId);
   void replyGrew(quint64 requestId, qint64 messageId, const QString& text, int tokens);
   // status: storage::MessageStatus as int. stats: promptTokens, promptEvaluated,
-  // completionTokens, timeToFirstTokenMs, tokensPerSecond, finishReason, and
+  // completionTokens, timeToFirstTokenMs, tokensPerSecond, finishReason,
+  // messagesLeftOut (the oldest messages left out to fit the context), and
   // tokens: [{text, probability, alternatives: [{text, probability}]}].
   void replyFinished(quint64 requestId, qint64 messageId, int status, const QString& error,
                      const QVariantMap& stats);
@@ -115,6 +116,14 @@ class EngineWorker : public QObject {
   void completionFinished(quint64 requestId, bool stopped, const QString& error);
 
  private:
+  // The prompt to run: the whole conversation, or, when it leaves less than
+  // the reply's room (its max_tokens, at most a quarter of n_ctx), the
+  // longest request.shorter(n) that does (the last one if none does).
+  struct FittedPrompt {
+    std::string prompt;
+    int messages_left_out = 0;
+  };
+  static FittedPrompt fit_prompt(const GenerationRequest& request, const Tokenizer& tokenizer, int64_t n_ctx);
   storage::MessageStore& messages();
   Session& session_for(qint64 conversation_id, qint64 context_length);
   // Reads the model's files once (page cache) with progress; false when cancelled.

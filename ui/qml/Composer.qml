@@ -132,16 +132,35 @@ Item {
         anchors.topMargin: 6
         anchors.right: box.right
         anchors.rightMargin: 6
+        // Over the context the conversation still runs, without its oldest
+        // turns (EngineWorker::fit_prompt); say so before the user sends.
         text: chat.promptTokens < 0 ? qsTr("— / %1 tokens").arg(chat.contextLength)
-                                    : qsTr("%1 / %2 tokens").arg(chat.promptTokens).arg(chat.contextLength)
+              : !composer.overContext ? qsTr("%1 / %2 tokens").arg(chat.promptTokens).arg(chat.contextLength)
+              : chat.messages.count > 0 ? qsTr("%1 / %2 tokens · the oldest messages will be left out")
+                                              .arg(chat.promptTokens).arg(chat.contextLength)
+              : qsTr("%1 / %2 tokens · too long for this model's context")
+                    .arg(chat.promptTokens).arg(chat.contextLength)
         color: composer.overContext ? Theme.danger : Theme.textFaint
         font.pixelSize: 11
+        ToolTip.visible: leftOutArea.containsMouse && chat.messagesLeftOut > 0
+        ToolTip.text: qsTr("The last reply was written without the first %n message(s) of this conversation: "
+                           + "together they no longer fit the model's %1-token context.", "", chat.messagesLeftOut)
+                          .arg(chat.contextLength)
+        MouseArea {
+            id: leftOutArea
+            anchors.fill: parent
+            hoverEnabled: true
+            acceptedButtons: Qt.NoButton
+        }
     }
     Text {
         anchors.top: box.bottom
         anchors.topMargin: 6
         anchors.left: box.left
         anchors.leftMargin: 6
+        anchors.right: hint.left
+        anchors.rightMargin: 12
+        elide: Text.ElideRight  // the token count on the right wins in a narrow window
         text: chat.generating ? qsTr("Generating… press Esc to stop") : qsTr("Replies are generated locally and may be wrong.")
         color: Theme.textFaint
         font.pixelSize: 11

@@ -140,6 +140,32 @@ class ChatControllerTest : public QObject {
     QVERIFY(!reply.text.empty());
   }
 
+  // Past the context the conversation goes on without its oldest turns
+  // (before, the reply failed: "the prompt is N tokens, but the context holds
+  // only 256").
+  void aConversationLongerThanTheContextLeavesOutItsOldestTurns() {
+    chat_->settings()->setMaxTokens(8);
+    // 72 tokens of the fixture's small vocabulary: three turns outgrow 256, two do not.
+    const QString words = QStringLiteral("tell me about the colour of the sea and the sky at dawn ").repeated(2);
+    QCOMPARE(send_and_wait(QStringLiteral("one: ") + words), QStringLiteral("complete"));
+    QCOMPARE(send_and_wait(QStringLiteral("two: ") + words), QStringLiteral("complete"));
+    QCOMPARE(chat_->messagesLeftOut(), 0);  // two turns still fit
+    // Three or four turns (the replies' length varies) pass 256 tokens.
+    int turns = 2;
+    while (chat_->messagesLeftOut() == 0 && turns < 4) {
+      QCOMPARE(send_and_wait(QStringLiteral("more: ") + words), QStringLiteral("complete"));
+      ++turns;
+    }
+    QVERIFY2(chat_->messagesLeftOut() >= 2, qPrintable(QString::number(chat_->messagesLeftOut())));
+    storage::MessageStore store(*db_);
+    const storage::Message reply = store.get(shown_id(2 * turns - 1));
+    QCOMPARE(reply.status, storage::MessageStatus::kComplete);
+    QVERIFY(reply.stats.prompt_tokens <= 256 - 8);   // what the model saw fits with room to answer
+    QCOMPARE(shown().rowCount(), 2 * turns);         // nothing is deleted from the conversation
+    chat_->newConversation();
+    QCOMPARE(chat_->messagesLeftOut(), 0);
+  }
+
   void regenerateMakesASiblingWithNavigation() {
     QCOMPARE(send_and_wait(QStringLiteral("Name a colour")), QStringLiteral("complete"));
     const qint64 first_reply = shown_id(1);

@@ -88,5 +88,23 @@ Item {
             verify(chat.promptTokens > before)
             compare(label.text, chat.promptTokens + " / 256 tokens")
         }
+
+        function test_over_the_context_the_count_says_what_happens() {
+            // 288 tokens of the fixture's small vocabulary: past its 256-token context.
+            const draft = "tell me about the colour of the sea and the sky at dawn ".repeat(8)
+            const label = findChild(composer, "tokenCount")
+            // Alone in a new chat, the message itself is too long.
+            input().text = draft
+            tryVerify(() => chat.countedDraft === draft, 5000)
+            verify(chat.promptTokens > 256)
+            compare(label.text, chat.promptTokens + " / 256 tokens · too long for this model's context")
+            // After earlier messages, those are what is left out.
+            input().text = "hi"
+            keyClick(Qt.Key_Return)
+            tryCompare(chat, "generating", false, 10000)
+            input().text = draft
+            tryVerify(() => chat.countedDraft === draft, 5000)
+            compare(label.text, chat.promptTokens + " / 256 tokens · the oldest messages will be left out")
+        }
     }
 }
