@@ -19,6 +19,7 @@
 #include "manager/first_run.h"
 #include "manager/memory_probe.h"
 #include "manager/models_controller.h"
+#include "manager/quantize_controller.h"
 #include "neox/models/catalog.h"
 #include "remote/remote_endpoints.h"
 #include "remote/remote_thread.h"
@@ -52,6 +53,11 @@ StudioServices::StudioServices(const QString& db_path, int threads, int token_de
   const auto catalog = neox::models::Catalog::default_path(to_std(QCoreApplication::applicationDirPath()));
   downloads_ = std::make_unique<DownloadsController>(*settings_, *db_, probe, to_qstring(catalog.string()));
   first_run_ = std::make_unique<FirstRun>(*settings_, *downloads_, probe);
+  quantizer_ = std::make_unique<QuantizeController>(*settings_);
+  QObject::connect(quantizer_.get(), &QuantizeController::finished, model_library_.get(),
+                   [this](const QString& output, const QString&) {
+                     if (!output.isEmpty()) model_library_->refresh();  // the new file joins the list
+                   });
   models_->setLoadOptionsProvider([this](const QString& path) { return model_library_->load_options(path); });
   QObject::connect(downloads_.get(), &DownloadsController::modelArrived, model_library_.get(),
                    &ModelsController::refresh);
@@ -84,6 +90,7 @@ StudioServices::~StudioServices() {
   } catch (const std::exception&) {
   }
   server_.reset();  // stops serving before the model and the engine go
+  quantizer_.reset();  // cancels a running job and waits for it
   first_run_.reset();
   downloads_.reset();
   model_library_.reset();
@@ -126,6 +133,7 @@ void StudioServices::expose(QQmlContext& context) {
   context.setContextProperty(QStringLiteral("modelLibrary"), model_library_.get());
   context.setContextProperty(QStringLiteral("downloads"), downloads_.get());
   context.setContextProperty(QStringLiteral("firstRun"), first_run_.get());
+  context.setContextProperty(QStringLiteral("quantizer"), quantizer_.get());
   context.setContextProperty(QStringLiteral("storageNotice"), to_qstring(db_->report().message()));
 }
 

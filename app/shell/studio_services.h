@@ -20,6 +20,7 @@ class AppSettings;
 class ChatController;
 class DownloadsController;
 class FirstRun;
+class QuantizeController;
 class ModelsController;
 class CodeCompletion;
 class CodeBlockListModel;
@@ -54,6 +55,7 @@ class StudioServices {
   ModelsController* modelLibrary() const { return model_library_.get(); }
   DownloadsController* downloads() const { return downloads_.get(); }
   FirstRun* firstRun() const { return first_run_.get(); }
+  QuantizeController* quantizer() const { return quantizer_.get(); }
   ServerController* apiServer() const { return server_.get(); }
   RemoteEndpoints* remoteEndpoints() const { return remote_endpoints_.get(); }
 
@@ -74,6 +76,7 @@ class StudioServices {
   std::unique_ptr<ModelsController> model_library_;
   std::unique_ptr<DownloadsController> downloads_;
   std::unique_ptr<FirstRun> first_run_;
+  std::unique_ptr<QuantizeController> quantizer_;
   std::unique_ptr<RemoteEndpoints> remote_endpoints_;
   std::unique_ptr<ServerController> server_;  // the settings page's local API server
 };

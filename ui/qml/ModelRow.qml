@@ -1,7 +1,8 @@
 // One model on the Models page: name, where it was found, what it is
 // (architecture, parameters, quantization, size, context, licence, chat
 // template), whether it fits at the chosen context, or why the engine cannot
-// run it; Load, Show in folder, Set as default, its defaults, Move to trash.
+// run it; Load, Quantize (F32/F16/BF16 models), Show in folder, Set as
+// default, its defaults, Move to trash.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -31,6 +32,9 @@ Rectangle {
     readonly property bool isDefault: appSettings.defaultModel === path
     readonly property bool isLoaded: models.path === path && models.status === ModelController.Ready
     readonly property bool isLoading: models.path === path && models.status === ModelController.Loading
+    readonly property bool isQuantizing: quantizer.source === path
+    // Bits per weight of each recipe's output, for the size shown in the menu.
+    readonly property var recipeBits: ({"Q4_K_M": 4.85, "Q5_K_M": 5.69, "Q6_K": 6.56, "Q8_0": 8.5, "Q4_0": 4.5})
     signal askTrash(int row, string name, string path)
     signal askDefaults(int row, string name, string path)
 
@@ -135,6 +139,36 @@ Rectangle {
                 font.family: Theme.monoFamily
                 elide: Text.ElideMiddle
             }
+            // While this model is being quantized: how far, and Cancel.
+            RowLayout {
+                Layout.fillWidth: true
+                visible: row.isQuantizing
+                spacing: 8
+                Text {
+                    objectName: "quantizeStatus"
+                    text: qsTr("Quantizing to %1… %2%").arg(quantizer.recipe).arg(Math.round(quantizer.progress * 100))
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.smallSize
+                }
+                Rectangle {
+                    Layout.fillWidth: true
+                    implicitHeight: 6
+                    radius: 3
+                    color: Theme.border
+                    Rectangle {
+                        objectName: "quantizeFill"
+                        width: parent.width * Math.max(0, Math.min(1, quantizer.progress))
+                        height: parent.height
+                        radius: 3
+                        color: Theme.accent
+                    }
+                }
+                FlatButton {
+                    objectName: "quantizeCancelButton"
+                    text: qsTr("Cancel")
+                    onClicked: quantizer.cancel()
+                }
+            }
         }
 
         RowLayout {
@@ -147,6 +181,35 @@ Rectangle {
                 enabled: !row.isLoaded && !row.isLoading && row.fitVerdict !== "does_not_fit"
                 primary: enabled
                 onClicked: modelLibrary.load(row.index)
+            }
+            Item { width: 4; visible: quantizeButton.visible }
+            FlatButton {
+                id: quantizeButton
+                objectName: "quantizeButton"
+                visible: row.supported && quantizer.canQuantize(row.quantization)
+                enabled: quantizer.source.length === 0
+                text: qsTr("Quantize…")
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: enabled ? qsTr("Write a smaller quantized copy into the app's models folder")
+                                      : qsTr("Another model is being quantized")
+                onClicked: recipeMenu.popup(quantizeButton, 0, quantizeButton.height + 4)
+                Menu {
+                    id: recipeMenu
+                    objectName: "recipeMenu"
+                    Repeater {
+                        model: quantizer.recipes
+                        MenuItem {
+                            required property string modelData
+                            objectName: "recipe_" + modelData
+                            text: row.parameters > 0
+                                  ? qsTr("%1 (about %2)").arg(modelData)
+                                        .arg(appSettings.formatBytes(row.parameters * row.recipeBits[modelData] / 8))
+                                  : modelData
+                            onTriggered: quantizer.start(row.path, modelData)
+                        }
+                    }
+                }
             }
             Item { width: 6 }
             IconButton {

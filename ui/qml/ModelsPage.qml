@@ -147,6 +147,15 @@ Rectangle {
             onAction: modelLibrary.dismissNotice()
         }
         Banner {
+            objectName: "quantizeNotice"
+            Layout.fillWidth: true
+            visible: quantizer.notice.length > 0
+            kind: quantizer.noticeIsError ? "error" : "info"
+            message: quantizer.notice
+            actionText: qsTr("OK")
+            onAction: quantizer.dismissNotice()
+        }
+        Banner {
             id: trashError
             objectName: "trashError"
             Layout.fillWidth: true

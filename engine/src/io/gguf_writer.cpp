@@ -190,6 +190,19 @@ void GgufWriter::write(const std::string& path,
   const std::string tmp = path + ".part";
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(tmp.c_str(), "wb"), &std::fclose);
   if (!f) throw Error(path + ": cannot create " + tmp + " (" + std::strerror(errno) + ")");
+  // Whatever ends the write early (a full disk, a producer that throws to
+  // cancel) leaves no partial file behind.
+  struct RemoveUnlessDone {
+    std::unique_ptr<FILE, int (*)(FILE*)>& file;
+    const std::string& name;
+    bool done = false;
+    ~RemoveUnlessDone() {
+      if (done) return;
+      file.reset();
+      std::error_code ignored;
+      std::filesystem::remove(name, ignored);
+    }
+  } cleanup{f, tmp};
   auto write_bytes = [&](const void* p, size_t n) {
     if (n && std::fwrite(p, 1, n, f.get()) != n)
       throw Error(path + ": write failed (" + std::string(std::strerror(errno)) + "; disk full?)");
@@ -212,6 +225,7 @@ void GgufWriter::write(const std::string& path,
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) throw Error(path + ": cannot rename " + tmp + " into place (" + ec.message() + ")");
+  cleanup.done = true;
 }
 
 }  // namespace neox

@@ -64,6 +64,36 @@ Item {
             }
         }
 
+        // Quantize… on F32/F16/BF16 models only; a recipe from its menu writes
+        // the file, the row shows the job, and the new model joins the list.
+        function test_quantize_a_float_model_from_its_row() {
+            let row = null
+            for (const r of rows()) {
+                const button = findChild(r, "quantizeButton")
+                compare(button.visible, r.supported && ["F32", "F16", "BF16"].indexOf(r.quantization.split(" ")[0]) >= 0,
+                        r.name + " " + r.quantization)
+                if (button.visible && !row) row = r
+            }
+            verify(row, "a float model among the fixtures")
+            const before = modelLibrary.count
+            const path = row.path  // the rows are made again when the list refreshes
+            mouseClick(findChild(row, "quantizeButton"))
+            const menu = findChild(row, "recipeMenu")
+            tryVerify(() => menu && menu.opened)
+            let item = null
+            for (let i = 0; i < menu.count; ++i)
+                if (menu.itemAt(i).objectName === "recipe_Q8_0") item = menu.itemAt(i)
+            verify(item)
+            tryVerify(() => item.visible)
+            verify(item.text.indexOf("Q8_0") === 0)
+            mouseClick(item)
+            tryVerify(() => quantizer.source.length === 0, 30000)
+            compare(quantizer.noticeIsError, false, quantizer.notice)
+            verify(findChild(page, "quantizeNotice").visible)
+            tryVerify(() => modelLibrary.count === before + 1, 15000)
+            verify(modelLibrary.rowOf(quantizer.outputFor(path, "Q8_0")) >= 0)
+        }
+
         function test_per_model_defaults_are_saved() {
             let row = null
             for (const r of rows()) if (r.supported && !row) row = r

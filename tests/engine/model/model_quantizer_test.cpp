@@ -137,4 +137,22 @@ TEST_F(Quantizer, ClearErrors) {
   EXPECT_FALSE(fs::exists(out + ".part"));
 }
 
+// A run stopped midway (the app's Cancel throws from the progress callback;
+// a full disk throws from the write) leaves neither the file nor its .part.
+TEST_F(Quantizer, AnInterruptedRunLeavesNothing) {
+  const std::string out = (dir_ / "out.gguf").string();
+  struct Stop {};
+  int calls = 0;
+  EXPECT_THROW(neox::quantize_model(neox_test::kModels + "/neox-par-r25.f32.gguf", out, "Q8_0", 1,
+                                    [&](int64_t done, int64_t) {
+                                      ++calls;
+                                      EXPECT_TRUE(fs::exists(out + ".part")) << "writing under the temporary name";
+                                      if (done == 3) throw Stop{};
+                                    }),
+               Stop);
+  EXPECT_EQ(calls, 3);
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out + ".part")) << "the partial file was left behind";
+}
+
 }  // namespace
