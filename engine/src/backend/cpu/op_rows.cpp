@@ -53,7 +53,7 @@ void CpuBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int 
 void CpuBackend::copy_rows(const Tensor& src, Tensor& dst, int64_t dst_row0) {
   const char* op = "copy_rows";
   check_f32(kBackend, op, "src", src);
-  backend_checks::check_kv_cache(kBackend, op, "dst", dst, true);
+  check_kv_cache(kBackend, op, "dst", dst, /*f16_cache=*/true);
   if (src.cols != dst.cols)
     fail(kBackend, op, "src " + shape_text(src) + " and dst " + shape_text(dst) + " differ in width");
   if (dst_row0 < 0 || dst_row0 + src.rows > dst.rows)

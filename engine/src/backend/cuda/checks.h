@@ -6,16 +6,8 @@
 
 namespace neox::cuda {
 
-using backend_checks::check_attention;
-using backend_checks::check_embedding;
-using backend_checks::check_f32;
-using backend_checks::check_layer_norm;
-using backend_checks::check_shape;
-using backend_checks::check_split_qkv;
-using backend_checks::check_weight_type;
-using backend_checks::fail;
-using backend_checks::shape_text;
-using backend_checks::weight_row_bytes;
+// Every shared check, unqualified in this backend's op drivers.
+using namespace backend_checks;
 inline constexpr const char* kBackend = "cuda backend";
 
 inline float* dev_f32(const Tensor& t) {
