@@ -37,8 +37,7 @@ Tensor CpuBackend::alloc_typed(DType dtype, int64_t rows, int64_t cols, const ch
   t.rows = rows;
   t.cols = cols;
   // 64-byte aligned (one cache line, one zmm), size rounded up as aligned_alloc wants.
-  const size_t bytes = static_cast<size_t>(rows * cols) * (dtype == DType::F16 ? 2 : 4);
-  const size_t rounded = (bytes + 63) / 64 * 64;
+  const size_t rounded = (t.bytes() + 63) / 64 * 64;
   if (rounded == 0) return t;
   t.data = std::aligned_alloc(64, rounded);
   if (!t.data) throw Error("cpu backend: out of memory allocating " + format_bytes(rounded));

@@ -13,6 +13,7 @@
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/shape_checks.h"
+#include "neox/quant.h"
 
 namespace neox::cpu {
 namespace {
@@ -86,7 +87,7 @@ void CpuBackend::attention(const Tensor& q, const Tensor& k_cache, const Tensor&
   const int64_t n = q.rows, d = static_cast<int64_t>(n_head) * head_dim;
   if (n == 0 || d == 0) return;
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-  const int64_t elem = k_cache.dtype == DType::F16 ? 2 : 4;  // bytes per cached element
+  const int64_t elem = static_cast<int64_t>(dtype_row_bytes(k_cache.dtype, 1));  // bytes per cached element
   const auto* k = static_cast<const uint8_t*>(k_cache.data);
   const auto* v = static_cast<const uint8_t*>(v_cache.data);
   if (n < kMinTiledQueries) {
