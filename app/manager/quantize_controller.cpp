@@ -61,7 +61,6 @@ QString QuantizeController::start(const QString& source, const QString& recipe) 
   if (thread_.joinable()) thread_.join();  // the last job's thread has ended (on_finished ran)
   source_ = source;
   recipe_ = recipe;
-  output_ = output;
   progress_ = 0.0;
   cancel_.store(false);
   emit stateChanged();
@@ -105,7 +104,6 @@ void QuantizeController::on_finished(const QString& output, const QString& error
     notice_ = tr("Quantizing %1 failed: %2").arg(name, error);
   source_.clear();
   recipe_.clear();
-  output_.clear();
   emit stateChanged();
   emit noticeChanged();
   emit finished(output, error);

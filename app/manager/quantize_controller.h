@@ -65,7 +65,7 @@ class QuantizeController : public QObject {
   std::thread thread_;
   std::atomic<bool> cancel_{false};
   std::atomic<int> pace_ms_{0};
-  QString source_, recipe_, output_, notice_;
+  QString source_, recipe_, notice_;
   double progress_ = 0.0;
   bool notice_is_error_ = false;
 };
