@@ -71,38 +71,44 @@ ChatTemplate ChatController::chat_template() const {
   }
 }
 
+namespace {
+
+std::string render_chat(const ChatTemplate& tmpl, const std::optional<CustomChatTemplate>& custom,
+                        const std::vector<ChatMessage>& chat) {
+  return custom ? custom->render(chat) : tmpl.render(chat, true);
+}
+
+}  // namespace
+
 std::string ChatController::renderPrompt(const std::vector<storage::Message>& path,
                                          const QString& draft) const {
   const ChatTemplate tmpl = chat_template();
   const std::optional<CustomChatTemplate> custom = custom_template();
-  const std::vector<ChatMessage> chat =
-      chat_messages(path, draft, custom ? std::string() : tmpl.default_system());
-  return custom ? custom->render(chat) : tmpl.render(chat, true);
+  return render_chat(tmpl, custom, chat_messages(path, draft, custom ? std::string() : tmpl.default_system()));
 }
 
 void ChatController::set_prompts(GenerationRequest& request, const std::vector<storage::Message>& path) const {
   const ChatTemplate tmpl = chat_template();
   const std::optional<CustomChatTemplate> custom = custom_template();
-  const std::string system = custom ? std::string() : tmpl.default_system();
-  const std::vector<ChatMessage> all = chat_messages(path, {}, system);
-  request.prompt = custom ? custom->render(all) : tmpl.render(all, true);
   // The system prompt and few-shot examples come first and always stay.
-  const size_t head = chat_messages({}, {}, system).size();
-  std::vector<size_t> turns;  // where each user message is in `all`
-  for (size_t i = head; i < all.size(); ++i)
-    if (all[i].role == "user") turns.push_back(i);
+  const std::vector<ChatMessage> head = prompt_head(custom ? std::string() : tmpl.default_system());
+  const std::vector<ChatMessage> conversation = conversation_messages(path, {});
+  std::vector<ChatMessage> all = head;
+  all.insert(all.end(), conversation.begin(), conversation.end());
+  request.prompt = render_chat(tmpl, custom, all);
+  std::vector<size_t> turns;  // where each user message is in `conversation`
+  for (size_t i = 0; i < conversation.size(); ++i)
+    if (conversation[i].role == "user") turns.push_back(i);
   if (turns.size() < 2) return;  // nothing to leave out but the question itself
-  for (size_t n = 1; n < turns.size(); ++n) request.messages_dropped.push_back(static_cast<int>(turns[n] - head));
-  request.shorter = [tmpl, custom, all, head, turns](size_t n) {
-    std::vector<ChatMessage> chat(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(head));
-    chat.insert(chat.end(), all.begin() + static_cast<std::ptrdiff_t>(turns[n]), all.end());
-    return custom ? custom->render(chat) : tmpl.render(chat, true);
+  for (size_t n = 1; n < turns.size(); ++n) request.messages_dropped.push_back(static_cast<int>(turns[n]));
+  request.shorter = [tmpl, custom, head, conversation, turns](size_t n) {
+    std::vector<ChatMessage> chat = head;
+    chat.insert(chat.end(), conversation.begin() + static_cast<std::ptrdiff_t>(turns[n]), conversation.end());
+    return render_chat(tmpl, custom, chat);
   };
 }
 
-std::vector<ChatMessage> ChatController::chat_messages(const std::vector<storage::Message>& path,
-                                                       const QString& draft,
-                                                       const std::string& default_system) const {
+std::vector<ChatMessage> ChatController::prompt_head(const std::string& default_system) const {
   std::vector<ChatMessage> chat;
   const std::string system =
       !settings_.systemPrompt().isEmpty() ? to_std(settings_.systemPrompt()) : default_system;
@@ -116,12 +122,27 @@ std::vector<ChatMessage> ChatController::chat_messages(const std::vector<storage
       }
     }
   }
+  return chat;
+}
+
+std::vector<ChatMessage> ChatController::conversation_messages(const std::vector<storage::Message>& path,
+                                                               const QString& draft) {
+  std::vector<ChatMessage> chat;
   for (const storage::Message& m : path) {
     // A reply that failed before writing anything is not part of what the model saw.
     if (m.role == storage::Role::kAssistant && m.text.empty()) continue;
     chat.push_back({std::string(storage::to_string(m.role)), m.text});
   }
   if (!draft.isEmpty()) chat.push_back({"user", to_std(draft)});
+  return chat;
+}
+
+std::vector<ChatMessage> ChatController::chat_messages(const std::vector<storage::Message>& path,
+                                                       const QString& draft,
+                                                       const std::string& default_system) const {
+  std::vector<ChatMessage> chat = prompt_head(default_system);
+  const std::vector<ChatMessage> conversation = conversation_messages(path, draft);
+  chat.insert(chat.end(), conversation.begin(), conversation.end());
   return chat;
 }
 

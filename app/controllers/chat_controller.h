@@ -118,9 +118,13 @@ class ChatController : public QObject {
  private:
   bool generate_reply(qint64 parent_id);
   bool generate_remote_reply(qint64 parent_id);
-  // The conversation as chat messages: system prompt, few-shot examples, the branch, the draft.
+  // The conversation as chat messages: prompt_head (system prompt, few-shot
+  // examples: what always stays), then conversation_messages (the branch, the draft).
   std::vector<ChatMessage> chat_messages(const std::vector<storage::Message>& path, const QString& draft,
                                          const std::string& default_system) const;
+  std::vector<ChatMessage> prompt_head(const std::string& default_system) const;
+  static std::vector<ChatMessage> conversation_messages(const std::vector<storage::Message>& path,
+                                                        const QString& draft);
   void reload();
   void show_error(const QString& message);
   void on_reply_started(quint64 request, qint64 conversation, qint64 message);
