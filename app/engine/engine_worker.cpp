@@ -287,7 +287,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
     const FittedPrompt fitted = fit_prompt(request, tokenizer, session->n_ctx());
     report["messagesLeftOut"] = fitted.messages_left_out;
     if (fit_check_) fit_check_->before_run();
-    const GenerationResult result = session->generate(fitted.prompt, options);
+    const GenerationResult result = session->generate_tokens(fitted.tokens, options);
     if (fit_check_ && fit_check_->after_run()) fit_check_.reset();
     stats.prompt_tokens = result.timings.prompt_tokens;
     stats.completion_tokens = result.timings.generated_tokens;
@@ -317,13 +317,13 @@ EngineWorker::FittedPrompt EngineWorker::fit_prompt(const GenerationRequest& req
                                                     int64_t n_ctx) {
   // Room to answer in: the reply's token budget, at most a quarter of the context.
   const int64_t room = std::min<int64_t>(request.max_tokens > 0 ? request.max_tokens : n_ctx, n_ctx / 4);
-  auto fits = [&](const std::string& prompt) {
-    return static_cast<int64_t>(tokenizer.count(prompt)) + room <= n_ctx;
-  };
-  FittedPrompt fitted{request.prompt, 0};
+  // Encoded as Session::generate would, once: these are the ids that run.
+  auto encode = [&](const std::string& prompt) { return tokenizer.encode(prompt, /*parse_special=*/true); };
+  FittedPrompt fitted{encode(request.prompt), 0};
   if (!request.shorter) return fitted;
-  for (size_t n = 1; !fits(fitted.prompt) && n <= request.messages_dropped.size(); ++n) {
-    fitted.prompt = request.shorter(n);
+  for (size_t n = 1; static_cast<int64_t>(fitted.tokens.size()) + room > n_ctx && n <= request.messages_dropped.size();
+       ++n) {
+    fitted.tokens = encode(request.shorter(n));
     fitted.messages_left_out = request.messages_dropped[n - 1];
   }
   return fitted;

@@ -120,7 +120,7 @@ class EngineWorker : public QObject {
   // the reply's room (its max_tokens, at most a quarter of n_ctx), the
   // longest request.shorter(n) that does (the last one if none does).
   struct FittedPrompt {
-    std::string prompt;
+    std::vector<int32_t> tokens;  // the prompt, encoded
     int messages_left_out = 0;
   };
   static FittedPrompt fit_prompt(const GenerationRequest& request, const Tokenizer& tokenizer, int64_t n_ctx);
