@@ -18,17 +18,10 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-
-
-def run_json(cmd):
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+from compare_llamacpp import HERE, ROOT, run_json  # same folder: the script's own is on sys.path
 
 
 def llamacpp_worker(args):
