@@ -101,7 +101,7 @@ Item {
             // After earlier messages, those are what is left out.
             input().text = "hi"
             keyClick(Qt.Key_Return)
-            tryCompare(chat, "generating", false, 10000)
+            tryVerify(() => chat.messages.count === 2 && !chat.generating, 10000)
             input().text = draft
             tryVerify(() => chat.countedDraft === draft, 5000)
             compare(label.text, chat.promptTokens + " / 256 tokens · the oldest messages will be left out")

@@ -16,6 +16,12 @@ Item {
         anchors.fill: parent
     }
 
+    SignalSpy {
+        id: quantizeFinished
+        target: quantizer
+        signalName: "finished"
+    }
+
     TestCase {
         name: "ModelsPage"
         when: windowShown
@@ -86,8 +92,12 @@ Item {
             verify(item)
             tryVerify(() => item.visible)
             verify(item.text.indexOf("Q8_0") === 0)
+            quantizeFinished.clear()
             mouseClick(item)
-            tryVerify(() => quantizer.source.length === 0, 30000)
+            // The job ran: wait for its end, not for an idle quantizer (idle before it starts too).
+            quantizeFinished.wait(30000)
+            compare(quantizeFinished.count, 1)
+            compare(quantizer.source, "")
             compare(quantizer.noticeIsError, false, quantizer.notice)
             verify(findChild(page, "quantizeNotice").visible)
             tryVerify(() => modelLibrary.count === before + 1, 15000)
