@@ -27,8 +27,14 @@ const std::string kQuantModels = std::string(NEOX_SOURCE_DIR) + "/tests/fixtures
 constexpr double kPrefillVsExact = 0.3;
 // Decode rounds activations to 8 bits per 32 elements before each quantized
 // matmul (relative step 1/254 of the chunk's largest value), as llama.cpp
-// does: measured 0.155 .. 0.208, llama.cpp's own prefill 0.165 .. 0.33.
+// does: measured 0.154 .. 0.209, llama.cpp's own prefill 0.165 .. 0.33.
 constexpr double kDecodeVsExact = 0.3;
+// Q4_K, Q5_K and Q6_K weights in the AVX families' decode meet activations
+// rounded per 256-element superblock (one scale per weight superblock, the
+// whole block in integers: backend/cpu/quant_decode_k.h), as llama.cpp's
+// Q8_K does: measured 0.207 .. 0.351 on the files with them, within
+// llama.cpp's own distance to the exact answer (up to 0.33) plus its margin.
+constexpr double kDecodeSuperblockVsExact = 0.4;
 // llama.cpp rounds activations to 8 bits per 32 (Q8_0) or per 256 (Q8_K, for
 // K-quants) in prefill too; its own distance to the exact answer on these
 // files is up to 0.33 (make_quant_models.py prints it).
@@ -142,7 +148,9 @@ TEST_P(QuantizedModel, DecodeOneTokenAtATimeMatchesExact) {
       worst = std::max(worst, neox_test::max_abs_diff(logits.data(), &m.exact_logits[row * nv], nv));
     }
   }
-  EXPECT_LE(worst, kDecodeVsExact);
+  // Files whose matrices include Q4_K, Q5_K or Q6_K ones (every K-quant recipe).
+  const bool superblock_acts = m.type.find("_K") != std::string::npos;
+  EXPECT_LE(worst, superblock_acts ? kDecodeSuperblockVsExact : kDecodeVsExact);
   std::printf("    %s decode: max |diff| vs exact %.3g\n", m.name.c_str(), worst);
 }
 

@@ -59,6 +59,8 @@ class CpuBackend final : public Backend {
 
   // x [n, k] quantized for the integer dot kernels (quantized weights, few tokens).
   QuantizedActs quantize_activations(const float* x, int64_t n, int64_t k);
+  // x [n, k] quantized per 256-element superblock (K-quant weights, few tokens).
+  SuperblockActs quantize_superblocks(const float* x, int64_t n, int64_t k);
 
   const Kernels* kernels_;
   ThreadPool pool_;
@@ -66,6 +68,7 @@ class CpuBackend final : public Backend {
   std::vector<float> partials_;              // attention_split_keys: per task and head max, sum, Σ p·v
   std::vector<int8_t> act_q_;                // quantized activations: [n * k]
   std::vector<float> act_d_, act_d16_, act_dsum16_, act_dsum32_;  // [n * k/32], [n * k/16], [n * k/16], [n * k/32]
+  std::vector<int16_t> act_bsum16_;                                // superblock activations: [n * k/16]
 };
 
 // The kernel family `options` asks for (option, then NEOX_CPU_ISA, then the

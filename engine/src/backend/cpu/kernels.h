@@ -24,6 +24,16 @@ struct QuantizedActs {
   const float* dsum32;
 };
 
+// Activations of n tokens quantized per 256-element superblock, for the
+// K-quant decode kernels (quant_decode_k.h): q[k] int8 codes, d[k/256] one
+// scale per superblock, bsum16[k/16] = Σq of each 16 elements. Token t's rows
+// start at q + t*k, d + t*k/256, bsum16 + t*k/16.
+struct SuperblockActs {
+  const int8_t* q;
+  const float* d;
+  const int16_t* bsum16;
+};
+
 struct Kernels {
   CpuIsa isa;
   bool vnni;  // integer dot products with AVX-512 VNNI (vpdpbusd)
@@ -47,6 +57,13 @@ struct Kernels {
   // block-quantized rows of k elements, x quantized activations of n tokens.
   void (*quant_dot_rows)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const QuantizedActs& x,
                          int64_t n, float* y, int64_t ldy, const float* bias);
+  // Decode with Q4_K, Q5_K or Q6_K weights against activations quantized per
+  // superblock (null in families without them): quantize_superblocks fills
+  // one token's q[k], d[k/256], bsum16[k/16] (k a multiple of 256), and
+  // k_quant_dot_rows computes as quant_dot_rows does.
+  void (*quantize_superblocks)(const float* x, int64_t k, int8_t* q, float* d, int16_t* bsum16);
+  void (*k_quant_dot_rows)(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const SuperblockActs& x,
+                           int64_t n, float* y, int64_t ldy, const float* bias);
   // Prefill with block-quantized weights as an int8 matrix-matrix product
   // (null in families without one): y[t*ldy + r] = x_t · w_r (+ bias[r]) for
   // t in [0, n), r in [r0, r1), decoding rows [r0, r1) once into `scratch`
@@ -77,6 +94,9 @@ struct Kernels {
   // tiles (prefill): out rows at out + j*ldo. scratch: attend_rows_scratch_floats(nq, hd).
   void (*attend_rows)(const float* q, int64_t ldq, int64_t nq, int64_t pos0, DType kv, const void* k,
                       const void* v, int64_t ld, int64_t hd, float scale, float* scratch, float* out, int64_t ldo);
+  // x[i] = GELU(x[i]) (exact erf form, or the tanh approximation), within
+  // 2e-7 of the C library's erf/tanh.
+  void (*gelu)(float* x, int64_t n, bool tanh_form);
   // y[i] += x[i]
   void (*add)(float* y, const float* x, int64_t n);
 };

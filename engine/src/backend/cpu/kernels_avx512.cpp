@@ -4,6 +4,8 @@
 #define NEOX_CPU_QUANT_GEMM_AVX512
 // and the 512-bit Q4_0 decode loop (quant_decode_avx512.h)
 #define NEOX_CPU_QUANT_DECODE_AVX512
+// and the K-quant decode loops (quant_decode_k.h)
+#define NEOX_CPU_QUANT_DECODE_K
 // (order matters: the templates use the Simd struct defined above)
 #include "backend/cpu/kernel_templates.h"
 

@@ -1,6 +1,5 @@
 // Element-wise ops on activations: GELU (exact erf or tanh form) and the
 // residual add.
-#include <cmath>
 
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/shape_checks.h"
@@ -10,21 +9,8 @@ namespace neox::cpu {
 void CpuBackend::gelu(Tensor& x, bool tanh_approximation) {
   check_f32(kBackend, "gelu", "x", x);
   float* p = f32(x);
-  pool_.parallel_for(x.rows * x.cols, kFloatsPerCacheLine, [&](int64_t i0, int64_t i1, int) {
-    if (tanh_approximation) {
-      const float sqrt_2_over_pi = 0.7978845608028654f;
-      for (int64_t i = i0; i < i1; ++i) {
-        const float v = p[i];
-        p[i] = 0.5f * v * (1.0f + std::tanh(sqrt_2_over_pi * (v + 0.044715f * v * v * v)));
-      }
-    } else {
-      const float inv_sqrt2 = 0.7071067811865476f;
-      for (int64_t i = i0; i < i1; ++i) {
-        const float v = p[i];
-        p[i] = 0.5f * v * (1.0f + std::erf(v * inv_sqrt2));
-      }
-    }
-  });
+  pool_.parallel_for(x.rows * x.cols, kFloatsPerCacheLine,
+                     [&](int64_t i0, int64_t i1, int) { kernels_->gelu(p + i0, i1 - i0, tanh_approximation); });
 }
 
 void CpuBackend::add(Tensor& y, const Tensor& x) {

@@ -4,7 +4,8 @@
 // memory bandwidth. Threads split the weight rows; each row is read once,
 // converted to f32 in registers and dotted with every token. Block-quantized
 // weights are instead dotted as integers with activations quantized to 8 bits
-// per 32 elements (quant_kernels.h).
+// per 32 elements (quant_kernels.h), or, for the K-quants in the AVX
+// families, per 256-element superblock (quant_decode_k.h).
 //
 // Many tokens (prefill): threads take panels of weight rows, convert a panel
 // to f32 once, k-major, into their own scratch buffer and run outer-product
@@ -48,6 +49,17 @@ QuantizedActs CpuBackend::quantize_activations(const float* x, int64_t n, int64_
   return QuantizedActs{act_q_.data(), act_d_.data(), act_d16_.data(), act_dsum16_.data(), act_dsum32_.data()};
 }
 
+SuperblockActs CpuBackend::quantize_superblocks(const float* x, int64_t n, int64_t k) {
+  const size_t elems = static_cast<size_t>(n * k);
+  if (act_q_.size() < elems) act_q_.resize(elems);
+  if (act_d_.size() < elems / 256) act_d_.resize(elems / 256);
+  if (act_bsum16_.size() < elems / 16) act_bsum16_.resize(elems / 16);
+  for (int64_t t = 0; t < n; ++t)  // few tokens: cheap next to the weights, one thread
+    kernels_->quantize_superblocks(x + t * k, k, act_q_.data() + t * k, act_d_.data() + t * (k / 256),
+                                   act_bsum16_.data() + t * (k / 16));
+  return SuperblockActs{act_q_.data(), act_d_.data(), act_bsum16_.data()};
+}
+
 void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y) {
   const char* op = "matmul";
   check_f32(kBackend, op, "x", x);
@@ -72,6 +84,14 @@ void CpuBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Te
   float* yp = f32(y);
 
   const bool quantized = dtype_is_block_quantized(w.dtype);
+  const bool k_quant = w.dtype == DType::Q4_K || w.dtype == DType::Q5_K || w.dtype == DType::Q6_K;
+  if (n <= kernels_->max_stream_tokens && k_quant && kernels_->k_quant_dot_rows) {
+    const SuperblockActs xq = quantize_superblocks(xp, n, k);
+    pool_.parallel_for(m, kFloatsPerCacheLine, [&](int64_t r0, int64_t r1, int) {
+      kernels_->k_quant_dot_rows(w.dtype, w.data, k, r0, r1, xq, n, yp, m, b);
+    });
+    return;
+  }
   if (n <= kernels_->max_stream_tokens && quantized) {
     const QuantizedActs xq = quantize_activations(xp, n, k);
     pool_.parallel_for(m, kFloatsPerCacheLine, [&](int64_t r0, int64_t r1, int) {

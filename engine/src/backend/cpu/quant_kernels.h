@@ -18,6 +18,9 @@
 #ifdef NEOX_CPU_QUANT_DECODE_AVX512
 #include "backend/cpu/quant_decode_avx512.h"
 #endif
+#ifdef NEOX_CPU_QUANT_DECODE_K
+#include "backend/cpu/quant_decode_k.h"
+#endif
 
 namespace neox::cpu {
 namespace {
@@ -240,6 +243,22 @@ void quant_dot_rows(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r
       return;  // the op driver only passes the types above
   }
 }
+
+#ifdef NEOX_CPU_QUANT_DECODE_K
+void k_quant_dot_rows(DType wtype, const void* w, int64_t k, int64_t r0, int64_t r1, const SuperblockActs& x,
+                      int64_t n, float* y, int64_t ldy, const float* bias) {
+  switch (wtype) {
+    case DType::Q4_K:
+      return k_quant_dot_rows_typed<DType::Q4_K>(w, k, r0, r1, x, n, y, ldy, bias, kQuantPrefetchBytes);
+    case DType::Q5_K:
+      return k_quant_dot_rows_typed<DType::Q5_K>(w, k, r0, r1, x, n, y, ldy, bias, kQuantPrefetchBytes);
+    case DType::Q6_K:
+      return k_quant_dot_rows_typed<DType::Q6_K>(w, k, r0, r1, x, n, y, ldy, bias, kQuantPrefetchBytes);
+    default:
+      return;  // the op driver only passes the types above
+  }
+}
+#endif
 
 // dst[0..n) = the weights of the row at src (n a multiple of the block size).
 template <DType T>

@@ -42,6 +42,13 @@ struct Simd : AvxQuantOps {
   static Reg sub(Reg a, Reg b) { return _mm512_sub_ps(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
   static Reg fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
+  static Reg div(Reg a, Reg b) { return _mm512_div_ps(a, b); }
+  static Reg abs(Reg a) { return _mm512_abs_ps(a); }
+  // |magnitude| with the sign of `sign`.
+  static Reg copy_sign(Reg magnitude, Reg sign) {
+    const __m512 s = _mm512_set1_ps(-0.0f);
+    return _mm512_or_ps(_mm512_andnot_ps(s, magnitude), _mm512_and_ps(s, sign));
+  }
   static float reduce_add(Reg a) { return _mm512_reduce_add_ps(a); }
   static Reg max(Reg a, Reg b) { return _mm512_max_ps(a, b); }
   static float reduce_max(Reg a) { return _mm512_reduce_max_ps(a); }

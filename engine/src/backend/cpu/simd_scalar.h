@@ -142,6 +142,10 @@ struct Simd : ScalarQuantOps {
   static Reg sub(Reg a, Reg b) { return a - b; }
   static Reg mul(Reg a, Reg b) { return a * b; }
   static Reg fma(Reg a, Reg b, Reg c) { return a * b + c; }
+  static Reg div(Reg a, Reg b) { return a / b; }
+  static Reg abs(Reg a) { return __builtin_fabsf(a); }
+  // |magnitude| with the sign of `sign`.
+  static Reg copy_sign(Reg magnitude, Reg sign) { return __builtin_copysignf(magnitude, sign); }
   static float reduce_add(Reg a) { return a; }
   static Reg max(Reg a, Reg b) { return a > b ? a : b; }
   static float reduce_max(Reg a) { return a; }
