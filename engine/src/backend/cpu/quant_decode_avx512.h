@@ -4,11 +4,15 @@
 // scale product and reload, one scalar offset FMA per block) and so could not
 // keep up with the memory on two cores.
 //
-// Four blocks per step: two zmm of codes (blocks b, b+1 and b+2, b+3, nibbles
-// unpacked in place), the four fp16 scales converted at once (vcvtph2ps) and
-// multiplied by the four activation scales, spread over the lanes with one
-// permute per zmm; the −8 offsets of the four blocks are one 4-lane FMA with
-// the activation sums (Σ (u − 8)·q = Σ u·q − 8·Σ q).
+// Four blocks (72 bytes, 36 words) per step, each a handful of instructions:
+// one word permute (vpermt2w) gathers the four blocks' 16-byte nibble arrays
+// into one zmm, another (vpermw) their four fp16 scales; low nibbles
+// (elements 0-15 of each block) and high ones (16-31) are two vpdpbusd
+// against the token's activations paired to match (once per four blocks,
+// shared by the S rows), so each i32 lane belongs to one block and one FMA
+// applies the four blocks' scales, spread over their lanes. The −8 offsets
+// of the four blocks are one 4-lane FMA with the activation sums
+// (Σ (u − 8)·q = Σ u·q − 8·Σ q).
 //
 // Only for kernels_avx512*.cpp (NEOX_CPU_QUANT_DECODE_AVX512), included by
 // quant_kernels.h.
@@ -24,26 +28,11 @@ namespace {
 
 constexpr int64_t kQ40Bytes = 18;  // fp16 d, then 16 bytes of nibbles
 
-inline uint16_t load_u16(const uint8_t* p) {
-  uint16_t v;
-  std::memcpy(&v, p, 2);
-  return v;
-}
-
-// The 32 codes of the blocks whose nibbles start at a and b: [a & 15, a >> 4, b & 15, b >> 4].
-inline __m512i q4_0_codes2(const uint8_t* a, const uint8_t* b) {
-  const __m256i v = _mm256_inserti128_si256(
-      _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a))),
-      _mm_loadu_si128(reinterpret_cast<const __m128i*>(b)), 1);
-  const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(v), _mm256_srli_epi16(v, 4), 1);
-  return _mm512_and_si512(_mm512_shuffle_i64x2(z, z, _MM_SHUFFLE(3, 1, 2, 0)), _mm512_set1_epi8(0x0F));
-}
-
-inline __m512i dot4_zmm_acc(__m512i u, __m512i x) {
+inline __m512i dot4_zmm_acc(__m512i acc, __m512i u, __m512i x) {
 #ifdef __AVX512VNNI__
-  return _mm512_dpbusd_epi32(_mm512_setzero_si512(), u, x);
+  return _mm512_dpbusd_epi32(acc, u, x);
 #else
-  return _mm512_madd_epi16(_mm512_maddubs_epi16(u, x), _mm512_set1_epi16(1));
+  return _mm512_add_epi32(acc, _mm512_madd_epi16(_mm512_maddubs_epi16(u, x), _mm512_set1_epi16(1)));
 #endif
 }
 
@@ -63,45 +52,54 @@ inline void q4_0_rows_avx512(const uint8_t* w, int64_t n_blocks, const int64_t* 
     off[i] = _mm_setzero_ps();
     tail[i] = 0.0f;
   }
-  const __m512i lanes01 = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
-  const __m512i lanes23 = _mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2);
+  // Word w of the gathered nibbles: block w / 8, its nibble word w % 8 (the
+  // block's word 9b is its scale); words 32-35 come from the second load.
+  alignas(64) int16_t nibble_words[32];
+  for (int w16 = 0; w16 < 32; ++w16) nibble_words[w16] = static_cast<int16_t>(9 * (w16 / 8) + 1 + w16 % 8);
+  const __m512i gather_nibbles = _mm512_load_si512(nibble_words);
+  const __m512i gather_scales = _mm512_setr_epi32(0 | 9 << 16, 18 | 27 << 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  // Activation qwords: elements 0-15 of blocks 0-3, then 16-31.
+  const __m512i low_halves = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);
+  const __m512i high_halves = _mm512_setr_epi64(2, 3, 6, 7, 10, 11, 14, 15);
+  const __m512i spread = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+  const __m512i low4 = _mm512_set1_epi8(0x0F);
   int64_t blk = 0;
   for (; blk + 4 <= n_blocks; blk += 4) {
-    const __m512i x01 = _mm512_loadu_si512(xq + 32 * blk);
-    const __m512i x23 = _mm512_loadu_si512(xq + 32 * blk + 64);
+    const __m512i x01 = _mm512_loadu_si512(xq + 32 * blk), x23 = _mm512_loadu_si512(xq + 32 * blk + 64);
+    const __m512i x_lo = _mm512_permutex2var_epi64(x01, low_halves, x23);
+    const __m512i x_hi = _mm512_permutex2var_epi64(x01, high_halves, x23);
     const __m128 dx = _mm_loadu_ps(xd + blk);
     const __m128 ds = _mm_loadu_ps(xs + blk);
     for (int i = 0; i < S; ++i) {
       const uint8_t* p = row[i] + blk * kQ40Bytes;
       __builtin_prefetch(p + prefetch_bytes);
       __builtin_prefetch(p + prefetch_bytes + 64);
-      __m128i h = _mm_cvtsi32_si128(load_u16(p));
-      h = _mm_insert_epi16(h, load_u16(p + kQ40Bytes), 1);
-      h = _mm_insert_epi16(h, load_u16(p + 2 * kQ40Bytes), 2);
-      h = _mm_insert_epi16(h, load_u16(p + 3 * kQ40Bytes), 3);
-      const __m128 s = _mm_cvtph_ps(h);
+      const __m512i z0 = _mm512_loadu_si512(p);
+      const __m512i z1 = _mm512_maskz_loadu_epi16(0x0F, p + 64);  // words 32-35; nothing past the blocks is read
+      const __m512i nibbles = _mm512_permutex2var_epi16(z0, gather_nibbles, z1);
+      const __m128 s = _mm_cvtph_ps(_mm512_castsi512_si128(_mm512_permutexvar_epi16(gather_scales, z0)));
       off[i] = _mm_fmadd_ps(s, ds, off[i]);
-      const __m512 sd = _mm512_castps128_ps512(_mm_mul_ps(s, dx));
-      const __m512i u01 = q4_0_codes2(p + 2, p + kQ40Bytes + 2);
-      const __m512i u23 = q4_0_codes2(p + 2 * kQ40Bytes + 2, p + 3 * kQ40Bytes + 2);
-      acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot4_zmm_acc(u01, x01)), _mm512_permutexvar_ps(lanes01, sd),
-                               acc[i]);
-      acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot4_zmm_acc(u23, x23)), _mm512_permutexvar_ps(lanes23, sd),
-                               acc[i]);
+      __m512i dot = dot4_zmm_acc(_mm512_setzero_si512(), _mm512_and_si512(nibbles, low4), x_lo);
+      dot = dot4_zmm_acc(dot, _mm512_and_si512(_mm512_srli_epi16(nibbles, 4), low4), x_hi);
+      acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot),
+                               _mm512_permutexvar_ps(spread, _mm512_castps128_ps512(_mm_mul_ps(s, dx))), acc[i]);
     }
   }
   for (; blk < n_blocks; ++blk) {  // the last 1-3 blocks, one at a time
     for (int i = 0; i < S; ++i) {
       const uint8_t* p = row[i] + blk * kQ40Bytes;
-      const __m512i u = q4_0_codes2(p + 2, p + 2);  // the block twice; the upper lanes are dropped
-      const __m512i x = _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + 32 * blk)));
-      const __m256i d = _mm512_castsi512_si256(dot4_zmm_acc(u, x));
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2));
+      const __m256i u = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(v, 4), v), _mm256_set1_epi8(0x0F));
+      const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + 32 * blk));
       alignas(32) int32_t lanes[8];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), d);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(lanes),
+                         _mm256_madd_epi16(_mm256_maddubs_epi16(u, x), _mm256_set1_epi16(1)));
       int32_t sum = 0;
       for (int l = 0; l < 8; ++l) sum += lanes[l];
-      const float s = _cvtsh_ss(load_u16(p));
-      tail[i] += s * (xd[blk] * static_cast<float>(sum) - 8.0f * xs[blk]);
+      uint16_t h;
+      std::memcpy(&h, p, 2);
+      const float sc = _cvtsh_ss(h);
+      tail[i] += sc * (xd[blk] * static_cast<float>(sum) - 8.0f * xs[blk]);
     }
   }
   for (int i = 0; i < S; ++i) {
