@@ -1,9 +1,10 @@
 """Prints our engine's prefill and decode speed side by side with llama.cpp's
 (llama-cpp-python) on the same GGUF files and thread count, and decode as a
-share of the memory-bandwidth limit (weight bytes per token / triad bandwidth).
+share of the memory-bandwidth limit (weight bytes per token / triad bandwidth),
+and of the limit that also counts the key/value cache each step reads.
 
 Usage: python3 bench/compare_llamacpp.py [--build build] [--threads 2]
-           [--shapes pythia-410m] [--types f16] [--prompt-tokens 512] [--gen-tokens 128]
+           [--shapes pythia-410m] [--types f16] [--prompt-tokens 512] [--gen-tokens 128] [--repeat 3]
 Model files are generated once into bench/.models/ (random weights, real shapes);
 --types takes any make_bench_model.py --type: f32, f16, and the quantized
 q8_0, q4_0, q4_1, q5_0, q5_1, q4_k_m, q5_k_m, q6_k (quantized by llama.cpp).
@@ -30,6 +31,27 @@ def decode_weight_bytes(path):
     return sum(int(t.n_bytes) for t in GGUFReader(path).tensors if t.name != "token_embd.weight")
 
 
+def median_run(runs):
+    """Median prefill and decode speed of several runs (each a dict from run_json)."""
+    def median(values):
+        values = sorted(values)
+        mid = len(values) // 2
+        return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+    return {key: median([r[key] for r in runs]) for key in ("prefill_tps", "decode_tps")}
+
+
+def kv_bytes_per_step(path, prompt_tokens, gen_tokens):
+    """Bytes of F16 key/value cache one decode step's attention reads, averaged
+    over the run: n_layer · 2 (keys, values) · n_embd · 2 bytes per position,
+    positions prompt+1 .. prompt+gen (both engines keep F16 caches on the CPU)."""
+    from gguf import GGUFReader
+    fields = GGUFReader(path).fields
+    arch = bytes(fields["general.architecture"].parts[-1]).decode()
+    n_layer = int(fields[f"{arch}.block_count"].parts[-1][0])
+    n_embd = int(fields[f"{arch}.embedding_length"].parts[-1][0])
+    return n_layer * 2 * n_embd * 2 * (prompt_tokens + (gen_tokens + 1) / 2)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -38,6 +60,7 @@ def main():
     ap.add_argument("--types", default="f16")
     ap.add_argument("--prompt-tokens", type=int, default=512)
     ap.add_argument("--gen-tokens", type=int, default=128)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each engine on each file (median reported)")
     ap.add_argument("--vocab", default=os.path.join(ROOT, "..", "shared", "reference", "tokenizers",
                                                    "ggml-vocab-gpt-neox.gguf"))
     args = ap.parse_args()
@@ -45,8 +68,8 @@ def main():
     models = os.path.join(HERE, ".models")
     os.makedirs(models, exist_ok=True)
 
-    bw = run_json([os.path.join(args.build, "bench", "neox_bench_ops"), "--triad", "--json",
-                   "--threads", str(args.threads)])["triad_gbs"]
+    triad = [os.path.join(args.build, "bench", "neox_bench_ops"), "--triad", "--json", "--threads", str(args.threads)]
+    bw = sorted(run_json(triad)["triad_gbs"] for _ in range(3))[1]  # the median of three
     rows = []
     for shape in args.shapes.split(","):
         for wtype in args.types.split(","):
@@ -58,22 +81,29 @@ def main():
             weight_bytes = decode_weight_bytes(path)
             common = ["--threads", str(args.threads), "--prompt-tokens", str(args.prompt_tokens),
                       "--gen-tokens", str(args.gen_tokens)]
-            ours = run_json([neox, "bench", path, "--json"] + common)
-            ref = run_json([sys.executable, os.path.join(HERE, "llamacpp_speed.py"), path] + common)
+            # The engines alternate, each run --repeat times; the median of each
+            # column (this VM's run-to-run spread is ±10-15%).
+            runs_ours, runs_ref = [], []
+            for _ in range(args.repeat):
+                runs_ours.append(run_json([neox, "bench", path, "--json"] + common))
+                runs_ref.append(run_json([sys.executable, os.path.join(HERE, "llamacpp_speed.py"), path] + common))
+            ours, ref = median_run(runs_ours), median_run(runs_ref)
             limit = bw * 1e9 / weight_bytes
-            rows.append((shape, wtype, ours, ref, limit))
+            limit_kv = bw * 1e9 / (weight_bytes + kv_bytes_per_step(path, args.prompt_tokens, args.gen_tokens))
+            rows.append((shape, wtype, ours, ref, limit, limit_kv))
 
     print(f"\nthreads {args.threads}, prompt {args.prompt_tokens}, generate {args.gen_tokens}, "
-          f"triad bandwidth {bw:.1f} GB/s")
+          f"median of {args.repeat} runs each, triad bandwidth {bw:.1f} GB/s")
     hdr = ("model", "type", "prefill neox", "prefill llama.cpp", "ratio", "decode neox", "decode llama.cpp",
-           "ratio", "decode/limit")
+           "ratio", "decode/limit", "with KV reads")
     print("| " + " | ".join(hdr) + " |")
     print("|" + "---|" * len(hdr))
-    for shape, wtype, ours, ref, limit in rows:
+    for shape, wtype, ours, ref, limit, limit_kv in rows:
         print(f"| {shape} | {wtype} | {ours['prefill_tps']:.1f} t/s | {ref['prefill_tps']:.1f} t/s | "
               f"{ours['prefill_tps'] / ref['prefill_tps']:.2f}x | {ours['decode_tps']:.2f} t/s | "
               f"{ref['decode_tps']:.2f} t/s | {ours['decode_tps'] / ref['decode_tps']:.2f}x | "
-              f"{100 * ours['decode_tps'] / limit:.0f}% of {limit:.1f} t/s |")
+              f"{100 * ours['decode_tps'] / limit:.0f}% of {limit:.1f} t/s | "
+              f"{100 * ours['decode_tps'] / limit_kv:.0f}% of {limit_kv:.1f} t/s |")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,10 @@
 //    relative to E[x²] = max²/3 for uniform x that is an NMSE of about 1.6e-5
 //    per product; random weight offsets (K-quant mins) cancel part of some
 //    outputs, so relative to the output it can be larger: measured up to
-//    1.3e-4 on these shapes. Bound: 5e-4 (a wrong code or scale gives ~1).
+//    1.3e-4 on these shapes. Q4_K, Q5_K and Q6_K in the AVX families round
+//    per 256 elements instead (quant_decode_k.h; for these uniform x the
+//    maximum, and so the step, barely changes). Bound: 5e-4 (a wrong code or
+//    scale gives ~1).
 #include <gtest/gtest.h>
 
 #include <cstdio>

@@ -385,8 +385,19 @@ void attend_keys_typed(const float* q, int n_head, int64_t hd, const void* k, co
   constexpr int64_t kKvStreams = 4;
   const int64_t run = nt / kKvStreams;
   auto row_at = [run](int64_t j) { return j < run * kKvStreams ? (j % kKvStreams) * run + j / kKvStreams : j; };
+  // Rows of 1-4 KiB cross a 4 KiB page every row or few, where the hardware
+  // prefetcher stops and must learn the stream again: each run's row
+  // kRowsAhead rows on is prefetched by hand, into L2. In a decode step the
+  // weights have evicted the cache, so it comes from DRAM (measured in
+  // Pythia-410M Q8_0 decode at 512-640 positions: attention's time fell by
+  // 10% in the median of 5 runs, from 14 GB/s of cache read).
+  constexpr int64_t kRowsAhead = 2 * kKvStreams;
+  auto prefetch_row = [row_bytes](const uint8_t* p) {
+    for (int64_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(p + b, 0, 2);
+  };
   for (int64_t j = 0; j < nt; ++j) {
     const int64_t t = row_at(j);
+    if (j + kRowsAhead < nt) prefetch_row(kb + row_at(j + kRowsAhead) * row_bytes);
     for (int h = 0; h < n_head; ++h)
       scores[h * nt + t] = dot_kv<D>(q + h * hd, kb + t * row_bytes + h * head_bytes, hd) * scale;
   }
@@ -395,8 +406,10 @@ void attend_keys_typed(const float* q, int n_head, int64_t hd, const void* k, co
     l[h] = exp_sum(scores + h * nt, nt, m[h]);
   }
   for (int64_t i = 0; i < n_head * hd; ++i) o[i] = 0.0f;
+  for (int64_t j = 0; j < kRowsAhead && j < nt; ++j) prefetch_row(vb + row_at(j) * row_bytes);
   for (int64_t j = 0; j < nt; ++j) {
     const int64_t t = row_at(j);
+    if (j + kRowsAhead < nt) prefetch_row(vb + row_at(j + kRowsAhead) * row_bytes);
     for (int h = 0; h < n_head; ++h)
       axpy_kv<D>(scores[h * nt + t], vb + t * row_bytes + h * head_bytes, o + h * hd, hd);
   }
