@@ -1,5 +1,6 @@
 // neox bench MODEL: prefill and decode throughput straight through the model
-// (no sampling cost: decode feeds back the argmax).
+// (no sampling cost: decode feeds back the argmax); --profile adds where the
+// time goes, op by op (neox/profiling_backend.h).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,16 +13,38 @@
 #include "commands.h"
 #include "neox/error.h"
 #include "neox/loaded_model.h"
+#include "neox/profiling_backend.h"
 #include "neox/sampler.h"
 
 namespace neox::cli {
+namespace {
+
+// One phase's ops (decode steps or the prefill), the slowest first, with the
+// time outside them (the model's own code between ops).
+void print_profile(const std::vector<ProfilingBackend::Entry>& entries, const std::string& phase, double phase_s,
+                   int64_t steps) {
+  std::printf("\n%s: where the time goes (%s)\n", phase.c_str(), steps > 1 ? "ms per step" : "ms in all");
+  std::printf("| op | calls | ms | share |\n|---|---|---|---|\n");
+  double in_ops = 0;
+  for (const auto& e : entries) {
+    if (e.phase != phase) continue;
+    in_ops += e.seconds;
+    std::printf("| %s | %lld | %.3f | %.1f%% |\n", e.op.c_str(), static_cast<long long>(e.calls),
+                1e3 * e.seconds / steps, 100 * e.seconds / phase_s);
+  }
+  std::printf("| (outside the ops) | | %.3f | %.1f%% |\n", 1e3 * (phase_s - in_ops) / steps,
+              100 * (phase_s - in_ops) / phase_s);
+}
+
+}  // namespace
 
 int run_bench(int argc, char** argv) {
   ArgParser args("bench", "MODEL [--prompt-tokens N] [--gen-tokens N] [--threads N] [--backend B] [--gpu-layers N] [--kv-cache T] [--json]");
   args.option("--prompt-tokens", "", "prompt length for prefill (default 512)")
       .option("--gen-tokens", "", "tokens to decode one by one (default 128)")
       .option("--threads", "", "CPU threads (default all)")
-      .flag("--json", "print {\"prefill_tps\": ..., \"decode_tps\": ..., \"device\": ...}");
+      .flag("--json", "print {\"prefill_tps\": ..., \"decode_tps\": ..., \"device\": ...}")
+      .flag("--profile", "also time every op (CPU backend) and print where the decode and prefill time goes");
   add_backend_flags(args);
   args.parse(argc, argv, 2);
   if (args.has("--help")) {
@@ -34,7 +57,19 @@ int run_bench(int argc, char** argv) {
   if (n_prompt < 1 || n_gen < 1) throw Error("neox bench: --prompt-tokens and --gen-tokens must be >= 1");
 
   const KvCacheType kv_cache = kv_cache_type(args);  // a bad value fails before the load
-  auto loaded = LoadedModel::open(args.positional()[0], load_options(args));
+  const LoadOptions options = load_options(args);
+  std::shared_ptr<ProfilingBackend> profiler;
+  std::shared_ptr<LoadedModel> loaded;
+  if (args.has("--profile")) {
+    if (options.backend != BackendKind::kAuto && options.backend != BackendKind::kCpu)
+      throw Error("neox bench: --profile times the CPU backend (give --backend cpu, or leave --backend out)");
+    CpuBackendOptions cpu;
+    cpu.n_threads = options.n_threads;
+    profiler = std::make_shared<ProfilingBackend>(std::shared_ptr<Backend>(make_cpu_backend(cpu)));
+    loaded = LoadedModel::open(args.positional()[0], profiler);
+  } else {
+    loaded = LoadedModel::open(args.positional()[0], options);
+  }
   if (!args.has("--json")) print_backend(*loaded, stdout);
   Model& model = loaded->model();
   const ModelConfig& c = model.config();
@@ -56,7 +91,10 @@ int run_bench(int argc, char** argv) {
     for (int64_t i = 0; i < 2; ++i) model.forward(prompt.data() + i, 1, n_warm + i, warm, 1, logits.data());
   }
 
+  if (profiler) profiler->reset();  // the warm-up is not counted
+
   using Clock = std::chrono::steady_clock;
+  if (profiler) profiler->begin_phase("prefill");
   const auto t0 = Clock::now();
   const int64_t batch = 512;
   for (int64_t at = 0; at < n_prompt; at += batch) {
@@ -64,6 +102,7 @@ int run_bench(int argc, char** argv) {
     model.forward(prompt.data() + at, n, at, cache, at + n == n_prompt ? 1 : 0, logits.data());
   }
   const auto t1 = Clock::now();
+  if (profiler) profiler->begin_phase("decode");
   for (int64_t i = 0; i < n_gen; ++i) {
     const int32_t next = static_cast<int32_t>(std::max_element(logits.begin(), logits.begin() + vocab) - logits.begin());
     model.forward(&next, 1, n_prompt + i, cache, 1, logits.data());
@@ -75,17 +114,26 @@ int run_bench(int argc, char** argv) {
   const double prefill_tps = n_prompt / std::max(prefill_s, 1e-9);
   const double decode_tps = n_gen / std::max(decode_s, 1e-9);
   if (args.has("--json")) {
-    std::printf("%s\n", nlohmann::json({{"prefill_tps", prefill_tps}, {"decode_tps", decode_tps},
-                                        {"prompt_tokens", n_prompt}, {"gen_tokens", n_gen},
-                                        {"backend", loaded->backend_report().summary()},
-                                        {"fallback", loaded->backend_report().fallback}})
-                            .dump()
-                            .c_str());
+    nlohmann::json out = {{"prefill_tps", prefill_tps}, {"decode_tps", decode_tps},
+                          {"prompt_tokens", n_prompt}, {"gen_tokens", n_gen},
+                          {"backend", loaded->backend_report().summary()},
+                          {"fallback", loaded->backend_report().fallback}};
+    if (profiler) {
+      out["profile"] = nlohmann::json::array();
+      for (const auto& e : profiler->entries())
+        out["profile"].push_back({{"op", e.op}, {"phase", e.phase}, {"calls", e.calls},
+                                  {"seconds", e.seconds}});
+    }
+    std::printf("%s\n", out.dump().c_str());
   } else {
     std::printf("prefill: %lld tokens in %.3f s = %.1f tokens/s\n", static_cast<long long>(n_prompt), prefill_s,
                 prefill_tps);
     std::printf("decode:  %lld tokens in %.3f s = %.1f tokens/s\n", static_cast<long long>(n_gen), decode_s,
                 decode_tps);
+    if (profiler) {
+      print_profile(profiler->entries(), "decode", decode_s, n_gen);
+      print_profile(profiler->entries(), "prefill", prefill_s, 1);
+    }
   }
   return 0;
 }
