@@ -69,7 +69,6 @@ def main():
     os.makedirs(models, exist_ok=True)
 
     triad = [os.path.join(args.build, "bench", "neox_bench_ops"), "--triad", "--json", "--threads", str(args.threads)]
-    bw = sorted(run_json(triad)["triad_gbs"] for _ in range(3))[1]  # the median of three
     rows = []
     for shape in args.shapes.split(","):
         for wtype in args.types.split(","):
@@ -83,27 +82,31 @@ def main():
                       "--gen-tokens", str(args.gen_tokens)]
             # The engines alternate, each run --repeat times; the median of each
             # column (this VM's run-to-run spread is ±10-15%).
-            runs_ours, runs_ref = [], []
+            # The bandwidth too: this VM's drifts by ±15% over minutes, so a
+            # triad taken once at the start misstates the limit of later files.
+            runs_ours, runs_ref, triads = [], [], []
             for _ in range(args.repeat):
+                triads.append(run_json(triad)["triad_gbs"])
                 runs_ours.append(run_json([neox, "bench", path, "--json"] + common))
                 runs_ref.append(run_json([sys.executable, os.path.join(HERE, "llamacpp_speed.py"), path] + common))
             ours, ref = median_run(runs_ours), median_run(runs_ref)
+            bw = sorted(triads)[len(triads) // 2]
             limit = bw * 1e9 / weight_bytes
             limit_kv = bw * 1e9 / (weight_bytes + kv_bytes_per_step(path, args.prompt_tokens, args.gen_tokens))
-            rows.append((shape, wtype, ours, ref, limit, limit_kv))
+            rows.append((shape, wtype, ours, ref, limit, limit_kv, bw))
 
     print(f"\nthreads {args.threads}, prompt {args.prompt_tokens}, generate {args.gen_tokens}, "
-          f"median of {args.repeat} runs each, triad bandwidth {bw:.1f} GB/s")
+          f"median of {args.repeat} runs each (the triad too, taken before each pair of runs)")
     hdr = ("model", "type", "prefill neox", "prefill llama.cpp", "ratio", "decode neox", "decode llama.cpp",
-           "ratio", "decode/limit", "with KV reads")
+           "ratio", "decode/limit", "with KV reads", "triad")
     print("| " + " | ".join(hdr) + " |")
     print("|" + "---|" * len(hdr))
-    for shape, wtype, ours, ref, limit, limit_kv in rows:
+    for shape, wtype, ours, ref, limit, limit_kv, bw in rows:
         print(f"| {shape} | {wtype} | {ours['prefill_tps']:.1f} t/s | {ref['prefill_tps']:.1f} t/s | "
               f"{ours['prefill_tps'] / ref['prefill_tps']:.2f}x | {ours['decode_tps']:.2f} t/s | "
               f"{ref['decode_tps']:.2f} t/s | {ours['decode_tps'] / ref['decode_tps']:.2f}x | "
               f"{100 * ours['decode_tps'] / limit:.0f}% of {limit:.1f} t/s | "
-              f"{100 * ours['decode_tps'] / limit_kv:.0f}% of {limit_kv:.1f} t/s |")
+              f"{100 * ours['decode_tps'] / limit_kv:.0f}% of {limit_kv:.1f} t/s | {bw:.1f} GB/s |")
 
 
 if __name__ == "__main__":
