@@ -131,8 +131,9 @@ int run_bench(int argc, char** argv) {
     std::printf("decode:  %lld tokens in %.3f s = %.1f tokens/s\n", static_cast<long long>(n_gen), decode_s,
                 decode_tps);
     if (profiler) {
-      print_profile(profiler->entries(), "decode", decode_s, n_gen);
-      print_profile(profiler->entries(), "prefill", prefill_s, 1);
+      const std::vector<ProfilingBackend::Entry> entries = profiler->entries();
+      print_profile(entries, "decode", decode_s, n_gen);
+      print_profile(entries, "prefill", prefill_s, 1);
     }
   }
   return 0;

@@ -26,7 +26,7 @@
 // kept.
 //
 // Only for the AVX kernel families (NEOX_CPU_QUANT_DECODE_K), included by
-// quant_kernels.h.
+// quant_kernels.h (after its row-group walk, for_each_row_group).
 #pragma once
 
 #include <immintrin.h>
@@ -223,12 +223,6 @@ inline __m256i k_block_dot(const KBlock& b, const int8_t* q, const int16_t* bsum
   return acc;
 }
 
-inline float hsum8(__m256 a) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
-}
-
 // Weight rows rows[0..S) against NT tokens of x starting at token t0:
 // y[(t0 + t)*ldy + rows[i]] (+ bias). S rows at once: S memory streams.
 template <DType T, int NT, int S>
@@ -272,24 +266,17 @@ inline void k_quant_row_group(const uint8_t* w, int64_t n_blocks, const int64_t*
   }
   for (int i = 0; i < S; ++i)
     for (int t = 0; t < NT; ++t)
-      y[(t0 + t) * ldy + rows[i]] = hsum8(acc[i][t]) + (bias ? bias[rows[i]] : 0.0f);
+      y[(t0 + t) * ldy + rows[i]] = Simd::acc8_sum(acc[i][t]) + (bias ? bias[rows[i]] : 0.0f);
 }
 
-// Rows [r0, r1) against NT tokens from t0, walked kStreams rows at a time
-// from kStreams equal parts of the range (as quant_dot_tokens).
+// Rows [r0, r1) against NT tokens from t0, in groups of memory streams
+// (for_each_row_group, quant_kernels.h).
 template <DType T, int NT>
 void k_quant_dot_tokens(const uint8_t* w, int64_t k, int64_t r0, int64_t r1, const SuperblockActs& x, int64_t t0,
                         float* y, int64_t ldy, const float* bias, int64_t prefetch_bytes) {
-  constexpr int kStreams = 4;
-  const int64_t n_blocks = k / 256;
-  const int64_t part = (r1 - r0) / kStreams;
-  for (int64_t i = 0; i < part; ++i) {
-    int64_t rows[kStreams];
-    for (int s = 0; s < kStreams; ++s) rows[s] = r0 + s * part + i;
-    k_quant_row_group<T, NT, kStreams>(w, n_blocks, rows, x, t0, y, ldy, bias, prefetch_bytes);
-  }
-  for (int64_t r = r0 + kStreams * part; r < r1; ++r)
-    k_quant_row_group<T, NT, 1>(w, n_blocks, &r, x, t0, y, ldy, bias, prefetch_bytes);
+  for_each_row_group(r0, r1, [&]<int S>(const int64_t* rows) {
+    k_quant_row_group<T, NT, S>(w, k / 256, rows, x, t0, y, ldy, bias, prefetch_bytes);
+  });
 }
 
 template <DType T>

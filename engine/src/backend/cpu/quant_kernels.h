@@ -15,6 +15,34 @@
 
 #include "backend/cpu/kernels.h"
 #include "backend/cpu/quant_chunks.h"
+
+namespace neox::cpu {
+namespace {
+
+// Rows a thread's range is walked in at once: S rows from S equal parts of
+// the range, so that S independent memory streams are in flight. One
+// sequential stream per core reaches only about half of what the memory
+// delivers (measured 7 GB/s for one stream, 11-16 GB/s for four on this
+// 2-core machine); the S rows also share each activation chunk they load.
+constexpr int kStreams = 4;
+
+// Calls group.template operator()<S>(rows) over the rows [r0, r1): groups of
+// kStreams rows, one from each of kStreams equal parts of the range, then the
+// remaining rows one at a time (S = 1). Shared by every decode row loop.
+template <class Group>
+inline void for_each_row_group(int64_t r0, int64_t r1, Group&& group) {
+  const int64_t part = (r1 - r0) / kStreams;  // rows of each stream
+  for (int64_t i = 0; i < part; ++i) {
+    int64_t rows[kStreams];
+    for (int s = 0; s < kStreams; ++s) rows[s] = r0 + s * part + i;
+    group.template operator()<kStreams>(rows);
+  }
+  for (int64_t r = r0 + kStreams * part; r < r1; ++r) group.template operator()<1>(&r);
+}
+
+}  // namespace
+}  // namespace neox::cpu
+
 #ifdef NEOX_CPU_QUANT_DECODE_AVX512
 #include "backend/cpu/quant_decode_avx512.h"
 #endif
@@ -114,12 +142,6 @@ inline void add_block(const uint8_t* p, int64_t blk, const int8_t* const* xq, co
   }
 }
 
-// Rows a thread's range is walked in at once: S rows from S equal parts of
-// the range, so that S independent memory streams are in flight. One
-// sequential stream per core reaches only about half of what the memory
-// delivers (measured 7 GB/s for one stream, 11-16 GB/s for four on this
-// 2-core machine); the S rows also share each activation chunk they load.
-constexpr int kStreams = 4;
 
 // Weight rows rows[0..S) (bytes at w + rows[i]*row_bytes) against NT tokens
 // starting at token t0: y[(t0 + t)*ldy + rows[i]] (+ bias).
@@ -188,14 +210,9 @@ void quant_dot_tokens(const uint8_t* w, int64_t k, int64_t r0, int64_t r1, const
     xd16[t] = x.d16 + (t0 + t) * (k / 16);
     xs[t] = F::kHalves ? x.dsum16 + (t0 + t) * (k / 16) : x.dsum32 + (t0 + t) * (k / 32);
   }
-  const int64_t part = (r1 - r0) / kStreams;  // rows of each stream
-  for (int64_t i = 0; i < part; ++i) {
-    int64_t rows[kStreams];
-    for (int s = 0; s < kStreams; ++s) rows[s] = r0 + s * part + i;
-    quant_dot_row_group<T, NT, kStreams>(w, n_blocks, rows, xq, xd, xd16, xs, t0, y, ldy, bias);
-  }
-  for (int64_t r = r0 + kStreams * part; r < r1; ++r)
-    quant_dot_row_group<T, NT, 1>(w, n_blocks, &r, xq, xd, xd16, xs, t0, y, ldy, bias);
+  for_each_row_group(r0, r1, [&]<int S>(const int64_t* rows) {
+    quant_dot_row_group<T, NT, S>(w, n_blocks, rows, xq, xd, xd16, xs, t0, y, ldy, bias);
+  });
 }
 
 template <DType T>
