@@ -47,6 +47,16 @@ Item {
             return found
         }
 
+        // A footer that has just appeared (the reply finished) is placed by
+        // its layouts at the next polish; a click before that lands where the
+        // button will not be.
+        function clickWhenPlaced(item) {
+            for (let p = item; p; p = p.parent) {
+                if (isPolishScheduled(p)) verify(waitForItemPolished(p))
+            }
+            mouseClick(item)
+        }
+
         function initTestCase() {
             tryCompare(models, "status", ModelController.Ready, 10000)
             chat.settings.maxTokens = 12
@@ -75,7 +85,7 @@ Item {
             tryCompare(chat, "generating", false, 10000)
             tryVerify(() => items("branchLabel").length === 1, 3000)
             compare(items("branchLabel")[0].text, "2 / 2")
-            mouseClick(items("previousBranch")[0])
+            clickWhenPlaced(items("previousBranch")[0])
             tryVerify(() => items("branchLabel").length === 1 && items("branchLabel")[0].text === "1 / 2", 3000)
         }
 
