@@ -9,6 +9,8 @@
 //                  shape (16 heads of 64, 24 layers of caches, beyond any
 //                  cache), F32 and F16 caches: decode (1 query, cache GB/s
 //                  read) and prefill (the last 512 positions' queries, ms).
+//                  With --in-cache every layer reads the first layer's cache
+//                  (hot when it fits: 256 positions of F16 take 1 MiB).
 // Flags: --threads N (default: all), --isa scalar|avx2|avx512, --json,
 //        --types f16,q4_0,... (weight types to time; quantized ones are made
 //        with neox::quantize_row), --prefill-tokens N (default 64),
@@ -70,7 +72,7 @@ double best_time(int reps, F&& fn) {
 }
 
 // Decode and prefill attention over n_ctx cached positions, per cache type.
-void bench_attention(neox::Backend& be, int64_t n_ctx, bool json) {
+void bench_attention(neox::Backend& be, int64_t n_ctx, bool in_cache, bool json) {
   constexpr int kHeads = 16, kHeadDim = 64, kLayers = 24;
   constexpr int64_t d = kHeads * kHeadDim;
   if (json) std::printf("[");
@@ -93,7 +95,10 @@ void bench_attention(neox::Backend& be, int64_t n_ctx, bool json) {
     neox::Tensor q = be.alloc(512, d), out = be.alloc(512, d);
     neox::Tensor q1 = be.view_rows(q, 0, 1), out1 = be.view_rows(out, 0, 1);
     const double decode_s = best_time(5, [&] {
-      for (int l = 0; l < kLayers; ++l) be.attention(q1, k[l], v[l], n_ctx - 1, kHeads, kHeadDim, out1);
+      for (int l = 0; l < kLayers; ++l) {
+        const int cache = in_cache ? 0 : l;
+        be.attention(q1, k[cache], v[cache], n_ctx - 1, kHeads, kHeadDim, out1);
+      }
     });
     const int64_t n_prefill = std::min<int64_t>(512, n_ctx);
     neox::Tensor qp = be.view_rows(q, 0, n_prefill), outp = be.view_rows(out, 0, n_prefill);
@@ -260,7 +265,7 @@ int main(int argc, char** argv) {
     }
     auto be = neox::make_cpu_backend(options);
     if (attention_ctx > 0) {
-      bench_attention(*be, attention_ctx, json);
+      bench_attention(*be, attention_ctx, in_cache, json);
       return 0;
     }
     std::vector<MatmulResult> results;

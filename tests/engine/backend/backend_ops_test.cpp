@@ -192,6 +192,9 @@ TEST_P(BackendOps, AttentionCausalOverCache) {
         {DType::F16, 3, 24, 7, 1}, {DType::F16, 2, 96, 3, 6}, {DType::F16, 4, 8, 40, 9},
         // Decode split over ranges of 256 keys, merged: several ranges, uneven ones.
         {DType::F16, 2, 64, 600, 1}, {DType::F32, 3, 24, 300, 5}, {DType::F16, 1, 80, 509, 3},
+        // Decode scores four heads at a time, the rest one by one; head
+        // sizes of whole registers, and of registers and a tail.
+        {DType::F16, 5, 64, 300, 1}, {DType::F32, 6, 24, 45, 2}, {DType::F16, 8, 40, 17, 1},
         // From 16 queries on, the tiled (flash) kernel: blocks of 64 queries,
         // key tiles of 4 registers, head sizes not a multiple of the width.
         {DType::F32, 2, 64, 0, 40}, {DType::F16, 3, 24, 70, 33}, {DType::F16, 2, 96, 5, 130},

@@ -368,11 +368,33 @@ void gelu(float* x, int64_t n, bool tanh_form) {
   }
 }
 
+// Scores of four adjacent heads against one cache row: out[c] = q_c · k_c
+// (q and k at head c of the four: q + c·hd, element c·hd of k). The four
+// dot products reduce together (Simd::reduce_add4).
+template <DType D>
+void dot_kv4(const float* q, const void* k, int64_t hd, float* out) {
+  Reg acc[4] = {Simd::zero(), Simd::zero(), Simd::zero(), Simd::zero()};
+  int64_t i = 0;
+  for (; i + kW <= hd; i += kW)
+    for (int c = 0; c < 4; ++c) acc[c] = Simd::fma(Simd::load(q + c * hd + i), Weights<D>::load(k, c * hd + i), acc[c]);
+  Simd::reduce_add4(acc, out);
+  for (; i < hd; ++i)
+    for (int c = 0; c < 4; ++c) out[c] += q[c * hd + i] * Weights<D>::one(k, c * hd + i);
+}
+
 // Decode, split over keys (flash decoding): one query's heads over cache rows
 // [t0, t1), each row read once with all its heads (n_head·hd contiguous
 // elements: a sequential stream the hardware prefetcher follows, where one
 // head's slice of every row is a 2-8 KiB stride it does not). Per head h:
 // m[h] the max score, l[h] = Σ e^(s - m[h]), o[h·hd ..] = Σ e^(s - m[h])·v.
+// Scores four heads at a time: the four dot products share one reduction
+// (13 instructions where four reductions took ~32: a tenth of a row's
+// work at head size 64). Measured Pythia-410M shape, F16 cache of 256
+// positions in L2, one thread (neox_bench_ops --attention 256 --in-cache
+// --cpu-time, 10 runs alternated with the old kernel): 15.2 → 17.8 GB/s,
+// median. Values stay row by row: walking a block of rows head by head
+// kept each head's output in registers but read the cache out of order,
+// and from memory it was 10% slower.
 template <DType D>
 void attend_keys_typed(const float* q, int n_head, int64_t hd, const void* k, const void* v, int64_t t0,
                        int64_t t1, float scale, float* scores, float* m, float* l, float* o) {
@@ -398,8 +420,14 @@ void attend_keys_typed(const float* q, int n_head, int64_t hd, const void* k, co
   for (int64_t j = 0; j < nt; ++j) {
     const int64_t t = row_at(j);
     if (j + kRowsAhead < nt) prefetch_row(kb + row_at(j + kRowsAhead) * row_bytes);
-    for (int h = 0; h < n_head; ++h)
-      scores[h * nt + t] = dot_kv<D>(q + h * hd, kb + t * row_bytes + h * head_bytes, hd) * scale;
+    const uint8_t* row = kb + t * row_bytes;
+    int h = 0;
+    for (; h + 4 <= n_head; h += 4) {
+      float s4[4];
+      dot_kv4<D>(q + h * hd, row + h * head_bytes, hd, s4);
+      for (int c = 0; c < 4; ++c) scores[(h + c) * nt + t] = s4[c] * scale;
+    }
+    for (; h < n_head; ++h) scores[h * nt + t] = dot_kv<D>(q + h * hd, row + h * head_bytes, hd) * scale;
   }
   for (int h = 0; h < n_head; ++h) {
     m[h] = max_of(scores + h * nt, nt);

@@ -59,6 +59,17 @@ struct Simd : AvxQuantOps {
     return _mm_cvtss_f32(s);
   }
 
+  // out[c] = Σ lanes of a[c], c < 4, the reductions sharing their shuffles
+  // (as simd_avx512.h's).
+  static void reduce_add4(const Reg* a, float* out) {
+    const __m256 ab = _mm256_add_ps(_mm256_unpacklo_ps(a[0], a[1]), _mm256_unpackhi_ps(a[0], a[1]));
+    const __m256 cd = _mm256_add_ps(_mm256_unpacklo_ps(a[2], a[3]), _mm256_unpackhi_ps(a[2], a[3]));
+    const __m256d abd = _mm256_castps_pd(ab), cdd = _mm256_castps_pd(cd);
+    const __m256 abcd = _mm256_add_ps(_mm256_castpd_ps(_mm256_unpacklo_pd(abd, cdd)),
+                                      _mm256_castpd_ps(_mm256_unpackhi_pd(abd, cdd)));
+    _mm_storeu_ps(out, _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1)));
+  }
+
   static void store_f16(uint16_t* p, Reg v) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
   }

@@ -147,6 +147,9 @@ struct Simd : ScalarQuantOps {
   // |magnitude| with the sign of `sign`.
   static Reg copy_sign(Reg magnitude, Reg sign) { return __builtin_copysignf(magnitude, sign); }
   static float reduce_add(Reg a) { return a; }
+  static void reduce_add4(const Reg* a, float* out) {
+    for (int c = 0; c < 4; ++c) out[c] = a[c];
+  }
   static Reg max(Reg a, Reg b) { return a > b ? a : b; }
   static float reduce_max(Reg a) { return a; }
   static Reg round_nearest(Reg x) { return __builtin_nearbyintf(x); }
