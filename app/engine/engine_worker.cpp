@@ -10,6 +10,7 @@
 #include "engine/completion_prompt.h"
 #include "manager/fit_check.h"
 #include "neox/chat_template.h"
+#include "controllers/qt_text.h"
 #include "neox/error.h"
 #include "neox/storage/reply_stream.h"
 
@@ -18,10 +19,6 @@ namespace neox::app {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-QString qstr(std::string_view s) {
-  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 // The files a load reads: the file itself, or every file of a model folder.
 std::vector<QString> files_of(const QString& path) {
@@ -35,7 +32,7 @@ std::vector<QString> files_of(const QString& path) {
 }  // namespace
 
 EngineWorker::EngineWorker(QString database_path, QObject* parent)
-    : QObject(parent), database_path_(std::move(database_path)) {
+    : ReplyWorker(parent), database_path_(std::move(database_path)) {
   qRegisterMetaType<GenerationRequest>();
   qRegisterMetaType<CompletionRequest>();
 }
@@ -132,7 +129,7 @@ void EngineWorker::loadModel(const QString& path, const ModelLoadOptions& load, 
       model = LoadedModel::open(path.toStdString(), load.engine);
     }
   } catch (const std::exception& error) {
-    emit modelLoadFailed(path, qstr(error.what()));
+    emit modelLoadFailed(path, to_qstring(error.what()));
     return;
   }
   if (load_cancelled(serial)) {  // cancelled while the engine was opening it
@@ -145,11 +142,11 @@ void EngineWorker::loadModel(const QString& path, const ModelLoadOptions& load, 
   }
   model_path_ = path;
   const ModelConfig& config = model_->config();
-  const QString name = config.name.empty() ? QFileInfo(path).fileName() : qstr(config.name);
+  const QString name = config.name.empty() ? QFileInfo(path).fileName() : to_qstring(config.name);
   const qint64 wanted = load.context_length > 0 ? load.context_length : 2048;
   const qint64 context = config.n_ctx_train > 0 ? std::min<qint64>(config.n_ctx_train, wanted) : wanted;
   emit loadProgress(1.0, tr("Ready"));
-  emit modelLoaded(path, name, qstr(guess_chat_template(config)), context);
+  emit modelLoaded(path, name, to_qstring(guess_chat_template(config)), context);
 }
 
 std::shared_ptr<LoadedModel> EngineWorker::loadedModel() const {
@@ -196,30 +193,14 @@ Session& EngineWorker::session_for(qint64 conversation_id, qint64 context_length
 }
 
 void EngineWorker::generate(const GenerationRequest& request) {
-  storage::MessageStats stats;
   std::optional<storage::ReplyStream> reply;
-  try {
-    reply.emplace(messages(), request.conversation_id, request.parent_id, request.model_label.toStdString(),
-                  kScreenInterval);
-  } catch (const std::exception& error) {
-    emit replyFinished(request.id, 0, static_cast<int>(storage::MessageStatus::kFailed), qstr(error.what()),
-                       {});
+  if (!open_reply(reply, messages(), request.id, request.conversation_id, request.parent_id, request.model_label))
     return;
-  }
   const qint64 message_id = reply->message_id();
-  emit replyStarted(request.id, request.conversation_id, message_id);
-
+  storage::MessageStats stats;
   QVariantMap report;
   auto finish = [&](storage::MessageStatus status, const QString& error) {
-    try {
-      reply->end(status, stats, error.toStdString());
-    } catch (const std::exception& e) {
-      emit replyFinished(request.id, message_id, static_cast<int>(storage::MessageStatus::kFailed),
-                         qstr(e.what()), report);
-      return;
-    }
-    emit replyGrew(request.id, message_id, qstr(reply->text()), static_cast<int>(stats.completion_tokens));
-    emit replyFinished(request.id, message_id, static_cast<int>(status), error, report);
+    end_reply(*reply, request.id, status, stats, error, report);
   };
 
   if (!model_) {
@@ -235,7 +216,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
   try {
     session = &session_for(request.conversation_id, request.context_length);
   } catch (const std::exception& error) {
-    finish(storage::MessageStatus::kFailed, qstr(error.what()));
+    finish(storage::MessageStatus::kFailed, to_qstring(error.what()));
     return;
   }
   {
@@ -263,11 +244,11 @@ void EngineWorker::generate(const GenerationRequest& request) {
       QVariantList alternatives;
       if (event.top) {
         for (const TokenAlternative& alt : *event.top) {
-          alternatives << QVariantMap{{"text", qstr(tokenizer.token_bytes(alt.id))},
+          alternatives << QVariantMap{{"text", to_qstring(tokenizer.token_bytes(alt.id))},
                                       {"probability", static_cast<double>(alt.probability)}};
         }
       }
-      token_list << QVariantMap{{"text", qstr(event.piece)},
+      token_list << QVariantMap{{"text", to_qstring(event.piece)},
                                 {"probability", static_cast<double>(event.probability)},
                                 {"alternatives", alternatives}};
     }
@@ -277,7 +258,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
     if (now - last_emit >= kScreenInterval) {
       last_emit = now;
       reply->flush();  // on disk before on screen
-      emit replyGrew(request.id, message_id, qstr(reply->text()), tokens);
+      emit replyGrew(request.id, message_id, to_qstring(reply->text()), tokens);
     }
   };
 
@@ -298,7 +279,7 @@ void EngineWorker::generate(const GenerationRequest& request) {
     if (result.finish_reason == FinishReason::kCancelled) status = storage::MessageStatus::kStopped;
   } catch (const std::exception& e) {
     status = storage::MessageStatus::kFailed;
-    error = qstr(e.what());
+    error = to_qstring(e.what());
     session->reset();  // the cache may hold a half-evaluated prompt
   }
   {
@@ -353,7 +334,7 @@ void EngineWorker::complete(const CompletionRequest& request) {
     }
     session = &session_for(kCodeSessionKey, request.context_length);
   } catch (const std::exception& error) {
-    emit completionFinished(request.id, false, qstr(error.what()));
+    emit completionFinished(request.id, false, to_qstring(error.what()));
     return;
   }
   emit completionStarted(request.id, fim.has_value());
@@ -377,7 +358,7 @@ void EngineWorker::complete(const CompletionRequest& request) {
     text.append(event.piece);
     if (const auto now = Clock::now(); now - last_emit >= kScreenInterval) {
       last_emit = now;
-      emit completionGrew(request.id, qstr(text));
+      emit completionGrew(request.id, to_qstring(text));
     }
   };
   bool stopped = false;
@@ -386,14 +367,14 @@ void EngineWorker::complete(const CompletionRequest& request) {
     const GenerationResult result = session->generate_tokens(prompt, options);
     stopped = result.finish_reason == FinishReason::kCancelled;
   } catch (const std::exception& e) {
-    error = qstr(e.what());
+    error = to_qstring(e.what());
     session->reset();
   }
   {
     std::lock_guard<std::mutex> lock(active_mutex_);
     active_session_ = nullptr;
   }
-  emit completionGrew(request.id, qstr(text));
+  emit completionGrew(request.id, to_qstring(text));
   emit completionFinished(request.id, stopped, error);
 }
 

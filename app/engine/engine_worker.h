@@ -29,6 +29,7 @@
 
 #include "engine/completion_request.h"
 #include "engine/generation_request.h"
+#include "engine/reply_worker.h"
 #include "neox/loaded_model.h"
 #include "neox/session.h"
 #include "neox/storage/database.h"
@@ -48,11 +49,10 @@ struct ModelLoadOptions {
   QString fit_log;  // JSON lines file for those checks; "" logs the line only
 };
 
-class EngineWorker : public QObject {
+class EngineWorker : public ReplyWorker {
   Q_OBJECT
 
  public:
-  static constexpr std::chrono::milliseconds kScreenInterval{33};
   // Sessions (KV caches) kept for recently used conversations.
   static constexpr size_t kMaxSessions = 4;
 
@@ -102,14 +102,11 @@ class EngineWorker : public QObject {
                    qint64 contextLength);
   void modelLoadFailed(const QString& path, const QString& message);
   void modelLoadCancelled(const QString& path);
-  void replyStarted(quint64 requestId, qint64 conversationId, qint64 messageId);
-  void replyGrew(quint64 requestId, qint64 messageId, const QString& text, int tokens);
-  // status: storage::MessageStatus as int. stats: promptTokens, promptEvaluated,
-  // completionTokens, timeToFirstTokenMs, tokensPerSecond, finishReason,
-  // messagesLeftOut (the oldest messages left out to fit the context), and
-  // tokens: [{text, probability, alternatives: [{text, probability}]}].
-  void replyFinished(quint64 requestId, qint64 messageId, int status, const QString& error,
-                     const QVariantMap& stats);
+  // And ReplyWorker's replyStarted, replyGrew, replyFinished; the stats of
+  // replyFinished here: promptTokens, promptEvaluated, completionTokens,
+  // timeToFirstTokenMs, tokensPerSecond, finishReason, messagesLeftOut (the
+  // oldest messages left out to fit the context), and tokens: [{text,
+  // probability, alternatives: [{text, probability}]}].
   void completionStarted(quint64 requestId, bool fillInTheMiddle);
   void completionGrew(quint64 requestId, const QString& text);
   // stopped: Stop ended it; error: empty unless it failed (no model, empty prompt).

@@ -3,6 +3,7 @@
 #include <QRegularExpression>
 #include <memory>
 
+#include "controllers/qt_text.h"
 #include "neox/error.h"
 #include "neox/storage/reply_stream.h"
 
@@ -12,14 +13,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-QString qstr(std::string_view s) {
-  return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
 }  // namespace
 
 QString explain_remote_error(const QString& endpoint_name, const QString& base_url, const std::string& what) {
-  QString detail = qstr(what);
+  QString detail = to_qstring(what);
   // OpenAiClient's messages start "remote server URL: "; the rest is an HTTP
   // status and the server's message, or cpp-httplib's name of a socket error.
   const QString prefix = QStringLiteral("remote server ") + base_url + QStringLiteral(": ");
@@ -59,7 +56,7 @@ QString explain_remote_error(const QString& endpoint_name, const QString& base_u
 }
 
 RemoteWorker::RemoteWorker(QString database_path, QObject* parent)
-    : QObject(parent), database_path_(std::move(database_path)) {}
+    : ReplyWorker(parent), database_path_(std::move(database_path)) {}
 
 RemoteWorker::~RemoteWorker() = default;
 
@@ -90,38 +87,22 @@ void RemoteWorker::listModels(quint64 ticket, const QString& endpoint_name,
   try {
     server::OpenAiClient client(endpoint);
     QStringList ids;
-    for (const std::string& id : client.list_models()) ids << qstr(id);
+    for (const std::string& id : client.list_models()) ids << to_qstring(id);
     emit modelsListed(ticket, ids, {});
   } catch (const std::exception& e) {
-    emit modelsListed(ticket, {}, explain_remote_error(endpoint_name, qstr(endpoint.base_url), e.what()));
+    emit modelsListed(ticket, {}, explain_remote_error(endpoint_name, to_qstring(endpoint.base_url), e.what()));
   }
 }
 
 void RemoteWorker::generate(const RemoteGenerationRequest& request) {
-  storage::MessageStats stats;
   std::optional<storage::ReplyStream> reply;
-  try {
-    reply.emplace(messages(), request.conversation_id, request.parent_id, request.model_label.toStdString(),
-                  kScreenInterval);
-  } catch (const std::exception& error) {
-    emit replyFinished(request.id, 0, static_cast<int>(storage::MessageStatus::kFailed), qstr(error.what()),
-                       {});
+  if (!open_reply(reply, messages(), request.id, request.conversation_id, request.parent_id, request.model_label))
     return;
-  }
   const qint64 message_id = reply->message_id();
-  emit replyStarted(request.id, request.conversation_id, message_id);
-
+  storage::MessageStats stats;
   QVariantMap report;
   auto finish = [&](storage::MessageStatus status, const QString& error) {
-    try {
-      reply->end(status, stats, error.toStdString());
-    } catch (const std::exception& e) {
-      emit replyFinished(request.id, message_id, static_cast<int>(storage::MessageStatus::kFailed),
-                         qstr(e.what()), report);
-      return;
-    }
-    emit replyGrew(request.id, message_id, qstr(reply->text()), static_cast<int>(stats.completion_tokens));
-    emit replyFinished(request.id, message_id, static_cast<int>(status), error, report);
+    end_reply(*reply, request.id, status, stats, error, report);
   };
 
   if (request.id <= stop_up_to_.load()) {  // Stop pressed before it began
@@ -133,7 +114,7 @@ void RemoteWorker::generate(const RemoteGenerationRequest& request) {
     client = std::make_unique<server::OpenAiClient>(request.endpoint);
   } catch (const std::exception& e) {
     finish(storage::MessageStatus::kFailed,
-           explain_remote_error(request.endpoint_name, qstr(request.endpoint.base_url), e.what()));
+           explain_remote_error(request.endpoint_name, to_qstring(request.endpoint.base_url), e.what()));
     return;
   }
   {
@@ -160,16 +141,16 @@ void RemoteWorker::generate(const RemoteGenerationRequest& request) {
       if (now - last_emit >= kScreenInterval) {
         last_emit = now;
         reply->flush();  // on disk before on screen
-        emit replyGrew(request.id, message_id, qstr(reply->text()), pieces);
+        emit replyGrew(request.id, message_id, to_qstring(reply->text()), pieces);
       }
     });
     if (result.finish_reason == "cancelled") status = storage::MessageStatus::kStopped;
-    report["finishReason"] = qstr(result.finish_reason);
+    report["finishReason"] = to_qstring(result.finish_reason);
     stats.prompt_tokens = result.prompt_tokens.value_or(0);
     stats.completion_tokens = result.completion_tokens.value_or(pieces);
   } catch (const std::exception& e) {
     status = storage::MessageStatus::kFailed;
-    error = explain_remote_error(request.endpoint_name, qstr(request.endpoint.base_url), e.what());
+    error = explain_remote_error(request.endpoint_name, to_qstring(request.endpoint.base_url), e.what());
     stats.completion_tokens = pieces;
   }
   {

@@ -1,8 +1,8 @@
 // RemoteWorker: the remote-engine counterpart of EngineWorker. It lives on a
 // thread of its own (RemoteThread) and does the network work there: a chat
 // reply streamed from an OpenAI-compatible endpoint into storage, and model
-// listings. Its reply signals have EngineWorker's signatures, so the chat
-// shows a remote reply exactly as a local one.
+// listings. Its reply signals are EngineWorker's (both are ReplyWorkers), so
+// the chat shows a remote reply exactly as a local one.
 //
 // Threading:
 //   - generate() and listModels() run on the worker thread (invoke them
@@ -23,6 +23,7 @@
 #include <mutex>
 #include <optional>
 
+#include "engine/reply_worker.h"
 #include "neox/server/openai_client.h"
 #include "neox/storage/database.h"
 #include "neox/storage/message_store.h"
@@ -39,12 +40,10 @@ struct RemoteGenerationRequest {
   QString model_label;  // stored with the reply ("llama-70b @ lab")
 };
 
-class RemoteWorker : public QObject {
+class RemoteWorker : public ReplyWorker {
   Q_OBJECT
 
  public:
-  static constexpr std::chrono::milliseconds kScreenInterval{33};
-
   // database_path: "" for a worker that only lists models.
   explicit RemoteWorker(QString database_path, QObject* parent = nullptr);
   ~RemoteWorker() override;
@@ -60,10 +59,6 @@ class RemoteWorker : public QObject {
   void shutdown();
 
  signals:
-  void replyStarted(quint64 requestId, qint64 conversationId, qint64 messageId);
-  void replyGrew(quint64 requestId, qint64 messageId, const QString& text, int tokens);
-  void replyFinished(quint64 requestId, qint64 messageId, int status, const QString& error,
-                     const QVariantMap& stats);
   void modelsListed(quint64 ticket, const QStringList& models, const QString& error);
 
  private:

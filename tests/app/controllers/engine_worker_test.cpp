@@ -32,8 +32,9 @@ class EngineWorkerTest : public QObject {
 
   // Records a worker signal on this (the UI) thread, queued like the app's
   // own connections, so a log entry means every earlier signal was handled.
-  template <typename... Args>
-  std::shared_ptr<QList<QVariantList>> record(void (EngineWorker::*signal)(Args...)) {
+  // The signal is EngineWorker's or its base ReplyWorker's.
+  template <class Sender, class... Args>
+  std::shared_ptr<QList<QVariantList>> record(void (Sender::*signal)(Args...)) {
     auto log = std::make_shared<QList<QVariantList>>();
     connect(worker(), signal, this, [log](Args... args) {
       log->append(QVariantList{QVariant::fromValue(std::decay_t<Args>(args))...});
