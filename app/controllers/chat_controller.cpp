@@ -327,6 +327,8 @@ bool ChatController::generate_remote_reply(qint64 parent_id) {
   request.chat.temperature = static_cast<float>(std::min(settings_.temperature(), 2.0));  // OpenAI's range
   request.chat.top_p = static_cast<float>(settings_.topP());
   if (settings_.seed() >= 0) request.chat.seed = settings_.seed();
+  // Token probabilities as a local reply has them (the server's log probabilities).
+  request.chat.top_logprobs = settings_.samplerParams().n_alternatives;
   request.model_label = tr("%1 @ %2").arg(ref->model, endpoint->name);
   active_request_ = request.id;
   active_conversation_ = conversation_id_;

@@ -243,14 +243,10 @@ void EngineWorker::generate(const GenerationRequest& request) {
       ++tokens;
       QVariantList alternatives;
       if (event.top) {
-        for (const TokenAlternative& alt : *event.top) {
-          alternatives << QVariantMap{{"text", to_qstring(tokenizer.token_bytes(alt.id))},
-                                      {"probability", static_cast<double>(alt.probability)}};
-        }
+        for (const TokenAlternative& alt : *event.top)
+          alternatives << reply_alternative(to_qstring(tokenizer.token_bytes(alt.id)), alt.probability);
       }
-      token_list << QVariantMap{{"text", to_qstring(event.piece)},
-                                {"probability", static_cast<double>(event.probability)},
-                                {"alternatives", alternatives}};
+      token_list << reply_token(to_qstring(event.piece), event.probability, alternatives);
     }
     if (event.piece.empty()) return;
     reply->append(event.piece);

@@ -32,4 +32,14 @@ void ReplyWorker::end_reply(storage::ReplyStream& reply, quint64 request, storag
   emit replyFinished(request, message_id, static_cast<int>(status), error, report);
 }
 
+QVariantMap reply_token(const QString& text, double probability, const QVariantList& alternatives) {
+  return {{QStringLiteral("text"), text},
+          {QStringLiteral("probability"), probability},
+          {QStringLiteral("alternatives"), alternatives}};
+}
+
+QVariantMap reply_alternative(const QString& text, double probability) {
+  return {{QStringLiteral("text"), text}, {QStringLiteral("probability"), probability}};
+}
+
 }  // namespace neox::app

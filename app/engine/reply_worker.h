@@ -51,4 +51,10 @@ class ReplyWorker : public QObject {
                  const storage::MessageStats& stats, const QString& error, const QVariantMap& report);
 };
 
+// The entries of replyFinished's stats["tokens"], one per generated token:
+// {text, probability, alternatives: [{text, probability}]} (probability in
+// [0, 1]; alternatives the likeliest tokens at that step, most likely first).
+QVariantMap reply_token(const QString& text, double probability, const QVariantList& alternatives);
+QVariantMap reply_alternative(const QString& text, double probability);
+
 }  // namespace neox::app

@@ -1,6 +1,7 @@
 #include "remote/remote_worker.h"
 
 #include <QRegularExpression>
+#include <cmath>
 #include <memory>
 
 #include "controllers/qt_text.h"
@@ -147,7 +148,18 @@ void RemoteWorker::generate(const RemoteGenerationRequest& request) {
     if (result.finish_reason == "cancelled") status = storage::MessageStatus::kStopped;
     report["finishReason"] = to_qstring(result.finish_reason);
     stats.prompt_tokens = result.prompt_tokens.value_or(0);
-    stats.completion_tokens = result.completion_tokens.value_or(pieces);
+    // Without usage from the server: its scored tokens, else the pieces it sent.
+    stats.completion_tokens =
+        result.completion_tokens.value_or(result.tokens.empty() ? pieces : static_cast<int64_t>(result.tokens.size()));
+    if (!result.tokens.empty()) {
+      QVariantList tokens;
+      for (const server::RemoteTokenLogprob& token : result.tokens) {
+        QVariantList alternatives;
+        for (const auto& [text, logprob] : token.top) alternatives << reply_alternative(to_qstring(text), std::exp(logprob));
+        tokens << reply_token(to_qstring(token.text), std::exp(token.logprob), alternatives);
+      }
+      report["tokens"] = tokens;
+    }
   } catch (const std::exception& e) {
     status = storage::MessageStatus::kFailed;
     error = explain_remote_error(request.endpoint_name, to_qstring(request.endpoint.base_url), e.what());

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,40 @@
 namespace neox::server {
 
 using nlohmann::json;
+
+namespace {
+
+// A 400 or 422 to a request that asked for log probabilities: asked again without.
+struct LogprobsRefused {};
+
+// The tokens of an OpenAI chat chunk's choice.logprobs.content, appended to out.
+void read_logprobs(const json& choice, std::vector<RemoteTokenLogprob>& out) {
+  if (!choice.contains("logprobs") || !choice["logprobs"].is_object()) return;
+  const json& content = choice["logprobs"].value("content", json());
+  if (!content.is_array()) return;
+  auto scored = [](const json& t) {
+    return t.is_object() && t.contains("token") && t["token"].is_string() && t.contains("logprob") &&
+           t["logprob"].is_number();
+  };
+  for (const json& t : content) {
+    if (!scored(t)) continue;
+    RemoteTokenLogprob token{t["token"].get<std::string>(), t["logprob"].get<double>(), {}};
+    if (t.contains("top_logprobs") && t["top_logprobs"].is_array())
+      for (const json& alt : t["top_logprobs"])
+        if (scored(alt)) token.top.emplace_back(alt["token"].get<std::string>(), alt["logprob"].get<double>());
+    out.push_back(std::move(token));
+  }
+}
+
+// Keeps the tokens whose text lies within the first `length` bytes of the
+// reply (a stop string found here is not part of the text, nor its tokens).
+void keep_tokens_within(std::vector<RemoteTokenLogprob>& tokens, size_t length) {
+  size_t at = 0, keep = 0;
+  for (; keep < tokens.size() && at + tokens[keep].text.size() <= length; ++keep) at += tokens[keep].text.size();
+  tokens.resize(keep);
+}
+
+}  // namespace
 
 struct OpenAiClient::Impl {
   RemoteEndpoint endpoint;
@@ -78,6 +113,23 @@ std::vector<std::string> OpenAiClient::list_models() {
 
 RemoteChatReply OpenAiClient::chat(const RemoteChatRequest& request,
                                    const std::function<void(std::string_view)>& on_text) {
+  // A cancel() that came before this chat() (or before its connection was
+  // registered) still ends it; the flag clears when chat() returns, so the
+  // client can be used again.
+  struct ClearCancel {
+    std::atomic<bool>& flag;
+    ~ClearCancel() { flag.store(false); }
+  } clear_cancel{impl_->cancelled};
+  if (request.top_logprobs < 0) return chat_once(request, on_text, false);
+  try {
+    return chat_once(request, on_text, true);
+  } catch (const LogprobsRefused&) {
+    return chat_once(request, on_text, false);
+  }
+}
+
+RemoteChatReply OpenAiClient::chat_once(const RemoteChatRequest& request,
+                                        const std::function<void(std::string_view)>& on_text, bool with_logprobs) {
   json body = {{"model", request.model}, {"stream", true}, {"messages", json::array()}};
   for (const ChatMessage& m : request.messages)
     body["messages"].push_back({{"role", m.role}, {"content", m.content}});
@@ -86,6 +138,10 @@ RemoteChatReply OpenAiClient::chat(const RemoteChatRequest& request,
   if (request.top_p) body["top_p"] = *request.top_p;
   if (request.seed) body["seed"] = *request.seed;
   if (!request.stop.empty()) body["stop"] = request.stop;
+  if (with_logprobs) {
+    body["logprobs"] = true;
+    body["top_logprobs"] = std::max(0, request.top_logprobs);
+  }
 
   RemoteChatReply reply;
   StopStringFilter filter(request.stop);
@@ -116,6 +172,7 @@ RemoteChatReply OpenAiClient::chat(const RemoteChatRequest& request,
     }
     if (!chunk.contains("choices") || !chunk["choices"].is_array() || chunk["choices"].empty()) return true;
     const json& choice = chunk["choices"][0];
+    if (with_logprobs) read_logprobs(choice, reply.tokens);
     if (choice.contains("delta") && choice["delta"].is_object()) {
       const json& delta = choice["delta"];
       if (delta.contains("content") && delta["content"].is_string())
@@ -156,13 +213,6 @@ RemoteChatReply OpenAiClient::chat(const RemoteChatRequest& request,
     return !done;
   };
 
-  // A cancel() that came before this chat() (or before its connection was
-  // registered below) still ends it; the flag clears when chat() returns, so
-  // the client can be used again.
-  struct ClearCancel {
-    std::atomic<bool>& flag;
-    ~ClearCancel() { flag.store(false); }
-  } clear_cancel{impl_->cancelled};
   if (impl_->cancelled.load()) {
     reply.finish_reason = "cancelled";
     return reply;
@@ -179,14 +229,17 @@ RemoteChatReply OpenAiClient::chat(const RemoteChatRequest& request,
   }
   if (impl_->cancelled.load()) {
     reply.finish_reason = "cancelled";
+    keep_tokens_within(reply.tokens, reply.text.size());
     return reply;
   }
+  if (with_logprobs && (status == 400 || status == 422)) throw LogprobsRefused{};
   if (status != 0 && status != 200) impl_->refuse(status, error_body);
   if (!error_body.empty()) impl_->refuse(500, error_body);  // an error event inside the stream
   // Ending the stream ourselves (a stop string, [DONE]) shows as "canceled".
   if (!result && !done) impl_->unreachable(result.error());
   emit(filter.flush());
   if (filter.stopped()) reply.finish_reason = "stop";
+  keep_tokens_within(reply.tokens, reply.text.size());
   if (reply.finish_reason.empty())
     throw Error("remote server " + impl_->endpoint.base_url + ": the stream ended early");
   return reply;

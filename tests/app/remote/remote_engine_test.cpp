@@ -133,6 +133,15 @@ class RemoteEngineTest : public QObject {
     const auto* model = s.chat()->messages();
     const QModelIndex last = model->index(model->rowCount() - 1, 0);
     QCOMPARE(model->data(last, neox::app::MessageListModel::TextRole).toString().toStdString(), expected);
+    // Token probabilities, as a local reply shows them: one entry per token
+    // the server scored, with its likeliest alternatives.
+    const QVariantList tokens = model->data(last, neox::app::MessageListModel::TokensRole).toList();
+    QVERIFY2(!tokens.isEmpty() && tokens.size() <= 16, qPrintable(QString::number(tokens.size())));
+    for (const QVariant& token : tokens) {
+      const double p = token.toMap()[QStringLiteral("probability")].toDouble();
+      QVERIFY2(p > 0.0 && p <= 1.0, qPrintable(QString::number(p)));
+      QVERIFY(!token.toMap()[QStringLiteral("alternatives")].toList().isEmpty());
+    }
   }
 
   void stopEndsTheStreamAndKeepsTheText() {

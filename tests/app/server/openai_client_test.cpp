@@ -71,6 +71,64 @@ TEST(OpenAiClient, StopStringEndsTheReply) {
   EXPECT_EQ(reply.finish_reason, "stop");
 }
 
+// Each token's log probability and its likeliest alternatives, as the
+// server scored them: greedy decoding picks the likeliest, so the chosen
+// token's log probability is the first alternative's.
+TEST(OpenAiClient, TokensWithTheirLogProbabilities) {
+  TestServer s;
+  OpenAiClient client(endpoint_of(s));
+  RemoteChatRequest request = greedy_chat(12);
+  request.top_logprobs = 3;
+  const RemoteChatReply reply = client.chat(request, nullptr);
+  EXPECT_EQ(reply.text, whole_reply(s, 12));
+  ASSERT_FALSE(reply.tokens.empty());
+  // One per generated token: all 12 when the length ended it.
+  if (reply.finish_reason == "length") EXPECT_EQ(reply.tokens.size(), 12u);
+  else EXPECT_LE(reply.tokens.size(), 12u);
+  size_t text_bytes = 0;
+  for (const RemoteTokenLogprob& t : reply.tokens) {
+    text_bytes += t.text.size();
+    EXPECT_LE(t.logprob, 0.0);
+    ASSERT_EQ(t.top.size(), 3u);
+    EXPECT_NEAR(t.top[0].second, t.logprob, 1e-5) << t.text;
+    EXPECT_GE(t.top[0].second, t.top[1].second);
+    EXPECT_GE(t.top[1].second, t.top[2].second);
+  }
+  EXPECT_GT(text_bytes, 0u);
+  // Not asked: none.
+  EXPECT_TRUE(client.chat(greedy_chat(4), nullptr).tokens.empty());
+}
+
+// A stop string found here is not part of the text, nor are its tokens.
+TEST(OpenAiClient, StopStringDropsItsTokens) {
+  TestServer s;
+  const std::string free_run = whole_reply(s, 40);
+  ASSERT_GE(free_run.size(), 10u);
+  OpenAiClient client(endpoint_of(s));
+  RemoteChatRequest request = greedy_chat(40);
+  request.top_logprobs = 1;
+  const RemoteChatReply all = client.chat(request, nullptr);
+  request.stop = {free_run.substr(free_run.size() / 2, 2)};
+  const RemoteChatReply cut = client.chat(request, nullptr);
+  ASSERT_LT(cut.text.size(), all.text.size());
+  ASSERT_LT(cut.tokens.size(), all.tokens.size());
+  size_t bytes = 0;
+  for (const RemoteTokenLogprob& t : cut.tokens) bytes += t.text.size();
+  EXPECT_LE(bytes, cut.text.size());
+}
+
+// A server that refuses log probabilities (here: more alternatives than it
+// allows, 20) is asked again without them, and the reply still comes.
+TEST(OpenAiClient, ServerRefusingLogProbabilitiesIsAskedAgainWithout) {
+  TestServer s;
+  OpenAiClient client(endpoint_of(s));
+  RemoteChatRequest request = greedy_chat(8);
+  request.top_logprobs = 50;
+  const RemoteChatReply reply = client.chat(request, nullptr);
+  EXPECT_EQ(reply.text, whole_reply(s, 8));
+  EXPECT_TRUE(reply.tokens.empty());
+}
+
 TEST(OpenAiClient, RefusalCarriesTheServersMessage) {
   ServerOptions options;
   options.api_key = "right";

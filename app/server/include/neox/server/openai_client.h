@@ -37,6 +37,17 @@ struct RemoteChatRequest {
   std::optional<float> temperature, top_p;
   std::vector<std::string> stop;
   std::optional<int64_t> seed;
+  // >= 0: ask for each token's log probability and this many likeliest
+  // alternatives ("logprobs": true, "top_logprobs": N). A server that refuses
+  // them (400 or 422 before any text) is asked again without.
+  int top_logprobs = -1;
+};
+
+// One token of the reply as the server scored it.
+struct RemoteTokenLogprob {
+  std::string text;
+  double logprob = 0;  // natural log of its probability
+  std::vector<std::pair<std::string, double>> top;  // the likeliest tokens at that step, with theirs
 };
 
 struct RemoteChatReply {
@@ -44,6 +55,9 @@ struct RemoteChatReply {
   std::string finish_reason;  // "stop", "length", ... as the server said; "stop" for a stop string
                               // found here; "cancelled" after cancel()
   std::optional<int64_t> prompt_tokens, completion_tokens;  // when the server reports usage
+  // When asked for and sent: the tokens of `text` (a stop string's tokens
+  // left out), in order.
+  std::vector<RemoteTokenLogprob> tokens;
 };
 
 class OpenAiClient {
@@ -64,6 +78,9 @@ class OpenAiClient {
 
  private:
   struct Impl;
+  // One request; with_logprobs asks for the tokens' log probabilities.
+  RemoteChatReply chat_once(const RemoteChatRequest& request, const std::function<void(std::string_view)>& on_text,
+                            bool with_logprobs);
   std::unique_ptr<Impl> impl_;
 };
 
