@@ -49,12 +49,15 @@ def main():
         model_id = models["data"][0]["id"]
         user = "Tell me about GPT-NeoX."
 
-        def server_reply(max_tokens):
+        def server_choice(max_tokens, **extra):
             body = json.dumps({"model": model_id, "messages": [{"role": "user", "content": user}],
-                               "max_tokens": max_tokens, "temperature": 0}).encode()
+                               "max_tokens": max_tokens, "temperature": 0, **extra}).encode()
             req = urllib.request.Request(base + "/chat/completions", data=body,
                                          headers={"Content-Type": "application/json"})
-            return json.loads(urllib.request.urlopen(req, timeout=30).read())["choices"][0]["message"]["content"]
+            return json.loads(urllib.request.urlopen(req, timeout=30).read())["choices"][0]
+
+        def server_reply(max_tokens):
+            return server_choice(max_tokens)["message"]["content"]
 
         def probe(*extra):
             out = subprocess.run([args.probe, base, model_id, "--user", user, *extra], capture_output=True,
@@ -83,6 +86,19 @@ def main():
                   (got, want))
         else:
             check("a reply long enough to pick a stop string", False, whole)
+        # Token log probabilities: the server's own (non-streamed) against
+        # what the client read from the stream; or, where this server does
+        # not give them, the client still gets the reply (asked again without).
+        got = probe("--max-tokens", "24", "--top-logprobs", "2")
+        check("with log probabilities asked for, the same reply", got["text"] == whole, (got["text"], whole))
+        own = (server_choice(24, logprobs=True, top_logprobs=2).get("logprobs") or {}).get("content") or []
+        if own:
+            same = len(got["tokens"]) == len(own) and all(
+                t[0] == o["token"] and abs(t[1] - o["logprob"]) < 1e-3 for t, o in zip(got["tokens"], own))
+            check("streamed token log probabilities == the server's own", same, (got["tokens"][:3], own[:3]))
+        else:
+            print("NOTE llama_cpp.server gave no log probabilities for a chat; the client got none", flush=True)
+            check("no log probabilities where the server gives none", got["tokens"] == [], got["tokens"][:3])
     finally:
         server.terminate()
         server.wait(timeout=10)
