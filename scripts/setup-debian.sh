@@ -22,6 +22,7 @@ packages=(
   qml6-module-qt-labs-settings qml6-module-qt-labs-platform qml6-module-qtquick-shapes qml6-module-qttest
   qml6-module-qt-labs-folderlistmodel  # the non-native file dialog (QtQuick.Dialogs) lists folders with it
   xvfb xauth libgl1-mesa-dri fonts-dejavu-core  # headless app tests and screenshots
+  dbus-daemon                       # the reveal test runs a private session bus
   # packages (scripts/package-test.sh): cpack's dpkg-shlibdeps, icons rendered from the SVG,
   # checks of the desktop entry, AppStream metainfo and man pages, lintian
   dpkg-dev file librsvg2-bin desktop-file-utils appstream man-db lintian

@@ -1,6 +1,5 @@
 #include "manager/app_settings.h"
 
-#include <QDesktopServices>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -11,6 +10,7 @@
 #include <algorithm>
 
 #include "controllers/qt_text.h"
+#include "manager/reveal_in_file_manager.h"
 #include "neox/devices.h"
 #include "neox/storage/settings_store.h"
 
@@ -244,9 +244,7 @@ void AppSettings::list_devices_now() const {
 }
 
 bool AppSettings::reveal(const QString& path) const {
-  const QFileInfo info(local_path(path));
-  const QString folder = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
-  return QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
+  return reveal_in_file_manager(local_path(path));
 }
 
 QString AppSettings::formatBytes(double bytes) const {

@@ -83,7 +83,8 @@ class AppSettings : public QObject {
   Q_INVOKABLE void setNextDataFolder(const QString& path_or_url);
   // Lists the compute devices again (neox::list_devices()).
   Q_INVOKABLE void refreshDevices();
-  // Opens a folder (or the folder of a file) in the system's file manager.
+  // Shows a file (selected in its folder) or a folder in the system's file
+  // manager (reveal_in_file_manager.h); false when the path names nothing.
   Q_INVOKABLE bool reveal(const QString& path) const;
   Q_INVOKABLE QString formatBytes(double bytes) const;
 
