@@ -63,12 +63,6 @@ SettingsSection {
             anchors.top: parent.top
             anchors.margins: 8
             spacing: 2
-            TextMetrics {
-                id: widestBackend
-                text: "VULKAN"
-                font.pixelSize: Theme.smallSize
-                font.weight: Font.DemiBold
-            }
             Repeater {
                 model: appSettings.devices
                 delegate: RowLayout {
@@ -81,8 +75,7 @@ SettingsSection {
                         color: Theme.textMuted
                         font.pixelSize: Theme.smallSize
                         font.weight: Font.DemiBold
-                        // One column for every backend's name, at any text size.
-                        Layout.preferredWidth: widestBackend.advanceWidth + 2
+                        Layout.preferredWidth: 54
                     }
                     Text {
                         Layout.fillWidth: true
