@@ -23,10 +23,13 @@ bool open_folder_of(const QFileInfo& info) {
 bool reveal_in_file_manager(const QString& path) {
   const QFileInfo info(path);
   if (!info.exists()) return false;
+  // A folder opens itself (the Settings page's Show buttons want its
+  // contents; ShowItems would open its parent with it selected).
+  if (info.isDir()) return open_folder_of(info);
   QDBusConnection bus = QDBusConnection::sessionBus();
   if (!bus.isConnected()) return open_folder_of(info);
   // ShowItems(uris, startup id): the file manager opens the folder with the
-  // item selected (for a folder: its parent, the folder selected).
+  // file selected.
   QDBusMessage call = QDBusMessage::createMethodCall(QString::fromLatin1(kFileManagerService),
                                                      QString::fromLatin1(kFileManagerPath),
                                                      QString::fromLatin1(kFileManagerInterface),

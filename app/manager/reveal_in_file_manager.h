@@ -1,9 +1,9 @@
-// Shows a file or folder in the desktop's file manager: a file selected in
-// its folder, through the freedesktop FileManager1 interface on the session
-// bus (Nautilus, Dolphin, Nemo, Caja, Thunar and others implement it); where
-// no file manager answers on the bus, or there is no bus, its folder opens
-// (QDesktopServices). Never blocks: the bus call is asynchronous and its
-// failure falls back when the answer comes.
+// Shows a file or folder in the desktop's file manager. A folder opens
+// itself (QDesktopServices). A file is shown selected in its folder through
+// the freedesktop FileManager1 interface on the session bus (Nautilus,
+// Dolphin, Nemo, Caja, Thunar and others implement it); where no file manager
+// answers on the bus, or there is no bus, its folder opens. Never blocks: the
+// bus call is asynchronous and its failure falls back when the answer comes.
 #pragma once
 
 #include <QString>

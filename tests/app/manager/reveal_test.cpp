@@ -1,6 +1,6 @@
 // reveal_in_file_manager against a private session bus (a dbus-daemon the
 // test starts) with a fake file manager serving org.freedesktop.FileManager1:
-// the file is shown selected; with no file manager on the bus its folder
+// the file is shown selected and a folder opens itself; with no file manager on the bus its folder
 // opens instead (QDesktopServices, caught by a URL handler); a path that
 // names nothing is refused.
 #include <QDBusConnection>
@@ -102,6 +102,11 @@ class RevealTest : public QObject {
     QTRY_COMPARE(manager_.shown, QStringList{QUrl::fromLocalFile(file_).toString()});
     QTest::qWait(100);
     QVERIFY(opener_.opened.isEmpty());  // no folder window besides
+    // A folder opens itself, not its parent with it selected.
+    QVERIFY(reveal_in_file_manager(dir_.path()));
+    QTRY_COMPARE(opener_.opened, QList<QUrl>{QUrl::fromLocalFile(dir_.path())});
+    QCOMPARE(manager_.shown.size(), 1);
+    opener_.opened.clear();
     bus.unregisterService(QString::fromLatin1(kFileManagerService));
     bus.unregisterObject(QString::fromLatin1(kFileManagerPath));
   }
