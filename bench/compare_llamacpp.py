@@ -2,6 +2,8 @@
 (llama-cpp-python) on the same GGUF files and thread count, and decode as a
 share of the memory-bandwidth limit (weight bytes per token / triad bandwidth),
 and of the limit that also counts the key/value cache each step reads.
+Decode is timed after the prompt (a chat's turn) and from an empty cache
+(llama-bench's tg128, where the weights are nearly all a step reads).
 
 Usage: python3 bench/compare_llamacpp.py [--build build] [--threads 2]
            [--shapes pythia-410m] [--types f16] [--prompt-tokens 512] [--gen-tokens 128] [--repeat 3]
@@ -37,13 +39,14 @@ def median_run(runs):
         values = sorted(values)
         mid = len(values) // 2
         return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-    return {key: median([r[key] for r in runs]) for key in ("prefill_tps", "decode_tps")}
+    return {key: median([r[key] for r in runs]) for key in ("prefill_tps", "decode_tps", "decode_empty_tps")}
 
 
 def kv_bytes_per_step(path, prompt_tokens, gen_tokens):
     """Bytes of F16 key/value cache one decode step's attention reads, averaged
     over the run: n_layer · 2 (keys, values) · n_embd · 2 bytes per position,
-    positions prompt+1 .. prompt+gen (both engines keep F16 caches on the CPU)."""
+    positions prompt+1 .. prompt+gen (both engines keep F16 caches on the CPU;
+    prompt_tokens 0: decode from an empty cache)."""
     from gguf import GGUFReader
     fields = GGUFReader(path).fields
     arch = bytes(fields["general.architecture"].parts[-1]).decode()
@@ -93,21 +96,31 @@ def main():
             bw = sorted(triads)[len(triads) // 2]
             limit = bw * 1e9 / weight_bytes
             limit_kv = bw * 1e9 / (weight_bytes + kv_bytes_per_step(path, args.prompt_tokens, args.gen_tokens))
-            rows.append((shape, wtype, ours, ref, limit, limit_kv, bw))
+            limit_kv_empty = bw * 1e9 / (weight_bytes + kv_bytes_per_step(path, 0, args.gen_tokens))
+            rows.append((shape, wtype, ours, ref, limit, limit_kv, limit_kv_empty, bw))
 
     print(f"\nthreads {args.threads}, prompt {args.prompt_tokens}, generate {args.gen_tokens}, "
           f"median of {args.repeat} runs each (the triad too, taken before each pair of runs)")
+    print("\nPrefill, and decode after the prompt:")
     hdr = ("model", "type", "prefill neox", "prefill llama.cpp", "ratio", "decode neox", "decode llama.cpp",
            "ratio", "decode/limit", "with KV reads", "triad")
     print("| " + " | ".join(hdr) + " |")
     print("|" + "---|" * len(hdr))
-    for shape, wtype, ours, ref, limit, limit_kv, bw in rows:
+    for shape, wtype, ours, ref, limit, limit_kv, _, bw in rows:
         print(f"| {shape} | {wtype} | {ours['prefill_tps']:.1f} t/s | {ref['prefill_tps']:.1f} t/s | "
               f"{ours['prefill_tps'] / ref['prefill_tps']:.2f}x | {ours['decode_tps']:.2f} t/s | "
               f"{ref['decode_tps']:.2f} t/s | {ours['decode_tps'] / ref['decode_tps']:.2f}x | "
               f"{100 * ours['decode_tps'] / limit:.0f}% of {limit:.1f} t/s | "
               f"{100 * ours['decode_tps'] / limit_kv:.0f}% of {limit_kv:.1f} t/s | {bw:.1f} GB/s |")
-
+    print("\nDecode from an empty cache (llama-bench's tg128):")
+    hdr = ("model", "type", "decode neox", "decode llama.cpp", "ratio", "decode/limit", "with KV reads", "triad")
+    print("| " + " | ".join(hdr) + " |")
+    print("|" + "---|" * len(hdr))
+    for shape, wtype, ours, ref, limit, _, limit_kv_empty, bw in rows:
+        print(f"| {shape} | {wtype} | {ours['decode_empty_tps']:.2f} t/s | {ref['decode_empty_tps']:.2f} t/s | "
+              f"{ours['decode_empty_tps'] / ref['decode_empty_tps']:.2f}x | "
+              f"{100 * ours['decode_empty_tps'] / limit:.0f}% of {limit:.1f} t/s | "
+              f"{100 * ours['decode_empty_tps'] / limit_kv_empty:.0f}% of {limit_kv_empty:.1f} t/s | {bw:.1f} GB/s |")
 
 if __name__ == "__main__":
     main()
