@@ -34,6 +34,10 @@ class CodeHighlighter : public QObject {
   bool dark() const { return dark_; }
   void setDark(bool dark);
   bool known() const { return lexer_language_ != nullptr; }
+  // Whether a document is being coloured: false once the TextEdit that owns
+  // it is gone (a code block's TextEdit is destroyed before its sibling
+  // CodeHighlighter, and the highlighter with its document).
+  bool attached() const { return !highlighter_.isNull(); }
 
   // The colour of each kind in a theme (tests check contrast against it).
   static QColor color(CodeTokenKind kind, bool dark);
@@ -51,7 +55,10 @@ class CodeHighlighter : public QObject {
   QString language_;
   bool dark_ = false;
   const CodeLanguage* lexer_language_ = nullptr;
-  Highlighter* highlighter_ = nullptr;  // owned by the QTextDocument it colours
+  // Owned by the QTextDocument it colours, and deleted with it: a guarded
+  // pointer, so that nothing touches it after the document has gone (a
+  // write into freed memory there corrupted the heap at the app's exit).
+  QPointer<Highlighter> highlighter_;
 };
 
 }  // namespace neox::app

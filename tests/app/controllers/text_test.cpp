@@ -1,9 +1,14 @@
 // Text helpers: Markdown split into prose and code blocks (streaming-safe),
 // the code lexer's spans for each language family, the highlighter's
 // contrast, the code block list that follows the chat, and the file saver.
+#include <QQmlComponent>
+#include <QQmlEngine>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
 #include <QTextDocument>
+#include <QTextLayout>
+#include <memory>
 
 #include "controllers/code_block_list_model.h"
 #include "controllers/message_list_model.h"
@@ -157,6 +162,35 @@ class TextTest : public QObject {
                  qPrintable(QStringLiteral("kind %1 dark %2").arg(int(kind)).arg(dark)));
       }
     }
+  }
+
+  // As in CodeBlock.qml: a TextEdit and, after it, a CodeHighlighter of its
+  // document. Siblings are destroyed in order, so the TextEdit (its document,
+  // and the highlighter inside) goes first; the CodeHighlighter must let go.
+  void highlighterLetsGoOfADocumentThatIsGone() {
+    QQmlEngine engine;
+    QQmlComponent component(&engine);
+    component.setData("import QtQuick\nTextEdit { text: \"return x; // done\" }", QUrl());
+    std::unique_ptr<QObject> edit(component.create());
+    QVERIFY2(edit, qPrintable(component.errorString()));
+    auto* document = edit->property("textDocument").value<QQuickTextDocument*>();
+    QVERIFY(document && document->textDocument());
+    CodeHighlighter highlighter;
+    highlighter.setDocument(document);
+    highlighter.setLanguage(QStringLiteral("cpp"));
+    QVERIFY(highlighter.attached());
+    // Coloured: "return" in the keyword colour.
+    bool keyword = false;
+    for (const QTextLayout::FormatRange& r : document->textDocument()->firstBlock().layout()->formats())
+      keyword |= r.start == 0 && r.length == 6 &&
+                 r.format.foreground().color() == CodeHighlighter::color(CodeTokenKind::kKeyword, false);
+    QVERIFY(keyword);
+
+    edit.reset();  // the TextEdit, its document and the highlighter in it
+    QVERIFY(!highlighter.attached());
+    QVERIFY(!highlighter.document());
+    highlighter.setLanguage(QStringLiteral("python"));  // nothing left to recolour
+    highlighter.setDark(true);
   }
 
   void codeBlockListFollowsTheChat() {
