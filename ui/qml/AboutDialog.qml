@@ -84,7 +84,7 @@ Popup {
                 Label {
                     text: "NeoX Studio"
                     color: Theme.text
-                    font.pixelSize: 20
+                    font.pixelSize: Theme.scaled(20)
                     font.weight: Font.DemiBold
                 }
                 Label {

@@ -34,7 +34,7 @@ Rectangle {
             Layout.fillWidth: true
             text: banner.message
             color: Theme.text
-            font.pixelSize: 13
+            font.pixelSize: Theme.scaled(13)
             wrapMode: Text.Wrap
             maximumLineCount: 4
             elide: Text.ElideRight

@@ -62,7 +62,7 @@ Item {
             horizontalAlignment: Text.AlignHCenter
             text: qsTr("What shall we work on?")
             color: Theme.text
-            font.pixelSize: 22
+            font.pixelSize: Theme.scaled(22)
             font.weight: Font.DemiBold
         }
         Text {
@@ -70,7 +70,7 @@ Item {
             horizontalAlignment: Text.AlignHCenter
             text: qsTr("Everything runs on this computer. Conversations are saved as you go.")
             color: Theme.textMuted
-            font.pixelSize: 13
+            font.pixelSize: Theme.scaled(13)
             wrapMode: Text.Wrap
         }
         Grid {
@@ -94,7 +94,7 @@ Item {
                     contentItem: Text {
                         text: modelData
                         color: Theme.textMuted
-                        font.pixelSize: 13
+                        font.pixelSize: Theme.scaled(13)
                         wrapMode: Text.Wrap
                         leftPadding: 14
                         rightPadding: 14

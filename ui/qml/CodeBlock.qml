@@ -36,7 +36,7 @@ Rectangle {
                 text: block.language.length > 0 ? block.language : qsTr("text")
                 color: Theme.textMuted
                 font.family: Theme.monoFamily
-                font.pixelSize: 12
+                font.pixelSize: Theme.scaled(12)
             }
             IconButton {
                 objectName: "copyCodeButton"

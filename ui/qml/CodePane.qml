@@ -97,7 +97,7 @@ Rectangle {
                             "rust", "shell", "sql"]
                     implicitWidth: 130
                     implicitHeight: 30
-                    font.pixelSize: 12
+                    font.pixelSize: Theme.scaled(12)
                 }
                 IconButton {
                     iconName: "copy"; iconSize: 15
@@ -123,7 +123,7 @@ Rectangle {
             Layout.topMargin: 12
             text: qsTr("In this conversation (%1)").arg(codeBlocks.count)
             color: Theme.textFaint
-            font.pixelSize: 11
+            font.pixelSize: Theme.scaled(11)
             font.weight: Font.DemiBold
             font.capitalization: Font.AllUppercase
         }
@@ -153,7 +153,7 @@ Rectangle {
                         text: language.length > 0 ? language : "text"
                         color: Theme.accent
                         font.family: Theme.monoFamily
-                        font.pixelSize: 11
+                        font.pixelSize: Theme.scaled(11)
                         Layout.preferredWidth: 70
                         elide: Text.ElideRight
                     }
@@ -162,7 +162,7 @@ Rectangle {
                         text: summary
                         color: Theme.textMuted
                         font.family: Theme.monoFamily
-                        font.pixelSize: 12
+                        font.pixelSize: Theme.scaled(12)
                         elide: Text.ElideRight
                     }
                 }
@@ -174,7 +174,7 @@ Rectangle {
                 anchors.leftMargin: 16
                 text: qsTr("Code blocks from replies appear here.")
                 color: Theme.textFaint
-                font.pixelSize: 12
+                font.pixelSize: Theme.scaled(12)
             }
         }
 
@@ -233,7 +233,7 @@ Rectangle {
             Layout.bottomMargin: 6
             text: codeCompletion.error
             color: Theme.danger
-            font.pixelSize: 12
+            font.pixelSize: Theme.scaled(12)
             wrapMode: Text.Wrap
         }
 

@@ -141,7 +141,7 @@ Item {
               : qsTr("%1 / %2 tokens · too long for this model's context")
                     .arg(chat.promptTokens).arg(chat.contextLength)
         color: composer.overContext ? Theme.danger : Theme.textFaint
-        font.pixelSize: 11
+        font.pixelSize: Theme.scaled(11)
         ToolTip.visible: leftOutArea.containsMouse && chat.messagesLeftOut > 0
         ToolTip.text: qsTr("The last reply was written without the first %n message(s) of this conversation: "
                            + "together they no longer fit the model's %1-token context.", "", chat.messagesLeftOut)
@@ -163,6 +163,6 @@ Item {
         elide: Text.ElideRight  // the token count on the right wins in a narrow window
         text: chat.generating ? qsTr("Generating… press Esc to stop") : qsTr("Replies are generated locally and may be wrong.")
         color: Theme.textFaint
-        font.pixelSize: 11
+        font.pixelSize: Theme.scaled(11)
     }
 }

@@ -43,7 +43,7 @@ ItemDelegate {
             Layout.fillWidth: true
             text: model.title
             color: row.current ? Theme.text : Theme.textMuted
-            font.pixelSize: 13
+            font.pixelSize: Theme.scaled(13)
             font.weight: row.current ? Font.DemiBold : Font.Normal
             elide: Text.ElideRight
         }
@@ -52,7 +52,7 @@ ItemDelegate {
             visible: row.renaming
             Layout.fillWidth: true
             color: Theme.text
-            font.pixelSize: 13
+            font.pixelSize: Theme.scaled(13)
             padding: 4
             background: Rectangle { color: Theme.surface; border.color: Theme.accent; radius: 4 }
             Keys.onReturnPressed: row.finishRename(true)

@@ -10,7 +10,7 @@ Button {
     implicitHeight: 30
     leftPadding: 12
     rightPadding: 12
-    font.pixelSize: 13
+    font.pixelSize: Theme.scaled(13)
     font.weight: Font.DemiBold
     contentItem: Text {
         text: button.text

@@ -133,7 +133,7 @@ Item {
                     anchors.centerIn: parent
                     text: "N"
                     color: Theme.accent
-                    font.pixelSize: 13
+                    font.pixelSize: Theme.scaled(13)
                     font.weight: Font.Bold
                 }
             }
@@ -191,7 +191,7 @@ Item {
                         anchors.margins: 10
                         text: message.error
                         color: Theme.danger
-                        font.pixelSize: 13
+                        font.pixelSize: Theme.scaled(13)
                         wrapMode: Text.Wrap
                     }
                 }
@@ -213,7 +213,7 @@ Item {
                                 text: modelData.text.replace(/\n/g, "↵")
                                 color: Theme.text
                                 font.family: Theme.monoFamily
-                                font.pixelSize: 12
+                                font.pixelSize: Theme.scaled(12)
                             }
                             objectName: "tokenChip"
                             // A plain item shows the tooltip (below): a popup took the hover away from
@@ -254,7 +254,7 @@ Item {
                 objectName: "branchLabel"
                 text: message.siblingIndex + " / " + message.siblingCount
                 color: Theme.textMuted
-                font.pixelSize: 12
+                font.pixelSize: Theme.scaled(12)
             }
             IconButton {
                 visible: message.siblingCount > 1
@@ -290,7 +290,7 @@ Item {
                 visible: !root.isUser && message.status === "stopped"
                 text: qsTr("Stopped")
                 color: Theme.textMuted
-                font.pixelSize: 12
+                font.pixelSize: Theme.scaled(12)
                 font.italic: true
                 leftPadding: 6
             }
@@ -302,7 +302,7 @@ Item {
                           .arg(message.tokensPerSecond.toFixed(1))
                           .arg(Math.round(message.timeToFirstTokenMs))
                 color: Theme.textFaint
-                font.pixelSize: 12
+                font.pixelSize: Theme.scaled(12)
                 leftPadding: 6
             }
             Item { visible: !root.isUser; Layout.fillWidth: true }
@@ -357,7 +357,7 @@ Item {
             textFormat: Text.PlainText
             color: Theme.text
             font.family: Theme.monoFamily
-            font.pixelSize: 12
+            font.pixelSize: Theme.scaled(12)
             text: {
                 const t = root.hoveredToken
                 if (!t) return ""

@@ -27,7 +27,7 @@ Item {
             Text {
                 text: models.phase
                 color: Theme.text
-                font.pixelSize: 13
+                font.pixelSize: Theme.scaled(13)
                 Layout.preferredWidth: 260
                 elide: Text.ElideRight
             }
@@ -48,7 +48,7 @@ Item {
             Text {
                 text: Math.round(models.progress * 100) + "%"
                 color: Theme.textMuted
-                font.pixelSize: 12
+                font.pixelSize: Theme.scaled(12)
             }
             FlatButton {
                 objectName: "cancelLoadButton"

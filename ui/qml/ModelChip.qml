@@ -56,7 +56,7 @@ AbstractButton {
                     : models.status === ModelController.None ? qsTr("Choose a model…")
                     : models.fileName
                 color: Theme.text
-                font.pixelSize: 13
+                font.pixelSize: Theme.scaled(13)
                 elide: Text.ElideMiddle
             }
             Rectangle {
@@ -71,7 +71,7 @@ AbstractButton {
                     anchors.centerIn: parent
                     text: qsTr("remote · %1").arg(chip.remote.endpointName)
                     color: Theme.accent
-                    font.pixelSize: 11
+                    font.pixelSize: Theme.scaled(11)
                     font.weight: Font.DemiBold
                 }
             }
@@ -79,7 +79,7 @@ AbstractButton {
                 visible: !chip.remote.remote && models.status === ModelController.Ready && chat.templateName.length > 0
                 text: chat.templateName
                 color: Theme.textFaint
-                font.pixelSize: 11
+                font.pixelSize: Theme.scaled(11)
             }
             // Where the loaded model runs: the whole report on hover.
             Text {
@@ -87,7 +87,7 @@ AbstractButton {
                 visible: !chip.remote.remote && models.status === ModelController.Ready && models.device.length > 0
                 text: /^(cuda|vulkan)/.test(models.device) ? qsTr("GPU") : qsTr("CPU")
                 color: models.deviceWarning.length > 0 ? Theme.danger : Theme.textFaint
-                font.pixelSize: 11
+                font.pixelSize: Theme.scaled(11)
                 font.weight: Font.DemiBold
             }
         }

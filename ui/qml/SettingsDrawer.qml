@@ -23,7 +23,7 @@ Drawer {
 
     component Label_: Text {
         color: Theme.textMuted
-        font.pixelSize: 12
+        font.pixelSize: Theme.scaled(12)
         font.weight: Font.DemiBold
     }
     component ValueRow: RowLayout {
@@ -31,7 +31,7 @@ Drawer {
         property string value: ""
         Layout.fillWidth: true
         Label_ { id: name; Layout.fillWidth: true }
-        Text { text: parent.value; color: Theme.text; font.pixelSize: 12; font.family: Theme.monoFamily }
+        Text { text: parent.value; color: Theme.text; font.pixelSize: Theme.scaled(12); font.family: Theme.monoFamily }
     }
     component ThemedSlider: Slider {
         id: slider
@@ -56,7 +56,7 @@ Drawer {
     }
     component ThemedSpin: SpinBox {
         editable: true
-        font.pixelSize: 12
+        font.pixelSize: Theme.scaled(12)
         implicitWidth: 130
     }
 
@@ -72,14 +72,14 @@ Drawer {
                 Layout.topMargin: 18
                 text: qsTr("Chat settings")
                 color: Theme.text
-                font.pixelSize: 17
+                font.pixelSize: Theme.scaled(17)
                 font.weight: Font.DemiBold
             }
             Text {
                 Layout.fillWidth: true
                 text: qsTr("Saved with this conversation.")
                 color: Theme.textFaint
-                font.pixelSize: 12
+                font.pixelSize: Theme.scaled(12)
             }
 
             Label_ { text: qsTr("Model"); Layout.topMargin: 8 }
@@ -88,7 +88,7 @@ Drawer {
                 text: drawer.s.modelPath.length > 0 ? drawer.s.modelPath
                     : qsTr("The loaded model (%1)").arg(models.fileName.length > 0 ? models.fileName : qsTr("none"))
                 color: Theme.text
-                font.pixelSize: 12
+                font.pixelSize: Theme.scaled(12)
                 font.family: Theme.monoFamily
                 wrapMode: Text.WrapAnywhere
             }
@@ -114,7 +114,7 @@ Drawer {
                         placeholderText: qsTr("You are a helpful assistant…")
                         placeholderTextColor: Theme.textFaint
                         color: Theme.text
-                        font.pixelSize: 13
+                        font.pixelSize: Theme.scaled(13)
                         wrapMode: TextArea.Wrap
                         background: null
                         onEditingFinished: drawer.s.systemPrompt = text
@@ -158,7 +158,7 @@ Drawer {
                         text: drawer.s.chatTemplate
                         color: Theme.text
                         font.family: Theme.monoFamily
-                        font.pixelSize: 12
+                        font.pixelSize: Theme.scaled(12)
                         wrapMode: TextArea.Wrap
                         background: null
                         // Saved when it still has the placeholders the renderer needs.
@@ -172,7 +172,7 @@ Drawer {
                 Layout.fillWidth: true
                 text: qsTr("{{system}}, {{user}} and {{assistant}} mark where the text goes; the text before {{user}} also ends a reply.")
                 color: Theme.textFaint
-                font.pixelSize: 11
+                font.pixelSize: Theme.scaled(11)
                 wrapMode: Text.Wrap
             }
 

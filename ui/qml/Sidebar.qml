@@ -41,7 +41,7 @@ Rectangle {
                     text: "N"
                     color: Theme.accentText
                     font.bold: true
-                    font.pixelSize: 14
+                    font.pixelSize: Theme.scaled(14)
                 }
             }
             Text {
@@ -73,7 +73,7 @@ Rectangle {
             Text {
                 text: qsTr("Archived chats")
                 color: Theme.textMuted
-                font.pixelSize: 12
+                font.pixelSize: Theme.scaled(12)
                 font.weight: Font.DemiBold
                 Layout.fillWidth: true
             }
@@ -112,7 +112,7 @@ Rectangle {
                 placeholderText: qsTr("Search chats  (Ctrl+F)")
                 placeholderTextColor: Theme.textFaint
                 color: Theme.text
-                font.pixelSize: 13
+                font.pixelSize: Theme.scaled(13)
                 background: null
                 onTextChanged: searchResults.query = text
                 Keys.onEscapePressed: text = ""
@@ -150,7 +150,7 @@ Rectangle {
                 bottomPadding: 4
                 text: section
                 color: Theme.textFaint
-                font.pixelSize: 11
+                font.pixelSize: Theme.scaled(11)
                 font.weight: Font.DemiBold
                 font.capitalization: Font.AllUppercase
                 font.letterSpacing: 0.6
@@ -165,7 +165,7 @@ Rectangle {
                 visible: list.count === 0
                 text: conversations.showArchived ? qsTr("No archived chats") : qsTr("No conversations yet")
                 color: Theme.textFaint
-                font.pixelSize: 13
+                font.pixelSize: Theme.scaled(13)
             }
         }
 
@@ -199,7 +199,7 @@ Rectangle {
                         width: parent.width
                         text: title
                         color: Theme.text
-                        font.pixelSize: 13
+                        font.pixelSize: Theme.scaled(13)
                         font.weight: Font.DemiBold
                         elide: Text.ElideRight
                     }
@@ -208,7 +208,7 @@ Rectangle {
                         text: snippet
                         textFormat: Text.StyledText
                         color: Theme.textMuted
-                        font.pixelSize: 12
+                        font.pixelSize: Theme.scaled(12)
                         wrapMode: Text.Wrap
                         maximumLineCount: 2
                         elide: Text.ElideRight
@@ -221,7 +221,7 @@ Rectangle {
                 visible: results.count === 0
                 text: qsTr("No matches")
                 color: Theme.textFaint
-                font.pixelSize: 13
+                font.pixelSize: Theme.scaled(13)
             }
         }
 

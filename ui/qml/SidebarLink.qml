@@ -28,7 +28,7 @@ ItemDelegate {
         Text {
             text: link.label
             color: Theme.text
-            font.pixelSize: 13
+            font.pixelSize: Theme.scaled(13)
             Layout.fillWidth: true
             elide: Text.ElideRight
         }
@@ -43,10 +43,10 @@ ItemDelegate {
                 anchors.centerIn: parent
                 text: link.badge
                 color: Theme.accentText
-                font.pixelSize: 11
+                font.pixelSize: Theme.scaled(11)
                 font.weight: Font.DemiBold
             }
         }
-        Text { text: link.shortcutText; color: Theme.textFaint; font.pixelSize: 11 }
+        Text { text: link.shortcutText; color: Theme.textFaint; font.pixelSize: Theme.scaled(11) }
     }
 }

@@ -45,6 +45,9 @@ QtObject {
     readonly property int smallSize: fontSize - 2
     readonly property int titleSize: fontSize + 1
     readonly property int monoSize: fontSize - 1
+    // A size designed at the default text size (14), at the chosen one: the
+    // fixed sizes of chips, badges, stats and headings follow the setting too.
+    function scaled(px) { return Math.round(px * fontSize / 14) }
 
     // Shape and rhythm.
     readonly property int radius: 8

@@ -5,7 +5,7 @@ import QtQuick.Controls
 ComboBox {
     id: box
     implicitHeight: 30
-    font.pixelSize: 12
+    font.pixelSize: Theme.scaled(12)
     background: Rectangle {
         radius: 6
         color: box.hovered ? Theme.hover : Theme.surface

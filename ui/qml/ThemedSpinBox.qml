@@ -42,7 +42,7 @@ SpinBox {
         height: spin.height - 2
         radius: 5
         color: spin.up.pressed ? Theme.selected : (spin.up.hovered ? Theme.hover : "transparent")
-        Text { anchors.centerIn: parent; text: "+"; color: spin.up.indicator.enabled ? Theme.text : Theme.textFaint; font.pixelSize: 15 }
+        Text { anchors.centerIn: parent; text: "+"; color: spin.up.indicator.enabled ? Theme.text : Theme.textFaint; font.pixelSize: Theme.scaled(15) }
     }
     down.indicator: Rectangle {
         x: 1
@@ -51,6 +51,6 @@ SpinBox {
         height: spin.height - 2
         radius: 5
         color: spin.down.pressed ? Theme.selected : (spin.down.hovered ? Theme.hover : "transparent")
-        Text { anchors.centerIn: parent; text: "−"; color: spin.down.indicator.enabled ? Theme.text : Theme.textFaint; font.pixelSize: 15 }
+        Text { anchors.centerIn: parent; text: "−"; color: spin.down.indicator.enabled ? Theme.text : Theme.textFaint; font.pixelSize: Theme.scaled(15) }
     }
 }

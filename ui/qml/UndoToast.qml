@@ -18,14 +18,14 @@ Rectangle {
         Text {
             text: qsTr("Deleted “%1”").arg(conversations.undoTitle)
             color: "#f1f2f4"
-            font.pixelSize: 13
+            font.pixelSize: Theme.scaled(13)
             elide: Text.ElideRight
             Layout.maximumWidth: 320
         }
         Text {
             text: qsTr("Undo")
             color: "#a9aaff"
-            font.pixelSize: 13
+            font.pixelSize: Theme.scaled(13)
             font.weight: Font.DemiBold
             MouseArea {
                 anchors.fill: parent

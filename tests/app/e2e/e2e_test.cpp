@@ -462,9 +462,15 @@ class EndToEndTest : public QObject {
     settings->setFontSize(18);
     QTRY_COMPARE(window_->property("font").value<QFont>().pixelSize(), 18);
     screenshot(QStringLiteral("settings-font-18.png"));
-    settings->setFontSize(14);
     QTest::keyClick(window_, Qt::Key_Escape);
     QTRY_VERIFY(!one(QStringLiteral("settingsPage")));
+    // The chat too, with its fixed-size chips, badges and stats (Theme.scaled).
+    QQuickItem* tag = one(QStringLiteral("deviceTag"));
+    QVERIFY(tag);
+    QCOMPARE(tag->property("font").value<QFont>().pixelSize(), 14);  // 11 px at 14
+    screenshot(QStringLiteral("chat-font-18.png"));
+    settings->setFontSize(14);
+    QTRY_COMPARE(tag->property("font").value<QFont>().pixelSize(), 11);
   }
 
   // The welcome screen of a first start: hardware, models found, a recommendation; Skip dismisses it for good.

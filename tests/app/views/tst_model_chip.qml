@@ -25,5 +25,18 @@ Item {
             compare(tag.text, /^(cuda|vulkan)/.test(models.device) ? "GPU" : "CPU")
             verify(chip.tip.indexOf(models.device) >= 0, chip.tip)
         }
+
+        // The Settings page's text size reaches the chip's small fixed-size
+        // labels too (designed at 14 px: 11 px there, 16 px at 20).
+        function test_text_size_reaches_the_small_labels() {
+            const tag = findChild(chip, "deviceTag")
+            const before = Theme.fontSize
+            Theme.fontSize = 14
+            compare(tag.font.pixelSize, 11)
+            Theme.fontSize = 20
+            compare(tag.font.pixelSize, 16)
+            verify(tag.implicitWidth > 0)
+            Theme.fontSize = before
+        }
     }
 }
