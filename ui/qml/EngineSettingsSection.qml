@@ -63,6 +63,12 @@ SettingsSection {
             anchors.top: parent.top
             anchors.margins: 8
             spacing: 2
+            TextMetrics {
+                id: widestBackend
+                text: "VULKAN"
+                font.pixelSize: Theme.smallSize
+                font.weight: Font.DemiBold
+            }
             Repeater {
                 model: appSettings.devices
                 delegate: RowLayout {
@@ -75,7 +81,8 @@ SettingsSection {
                         color: Theme.textMuted
                         font.pixelSize: Theme.smallSize
                         font.weight: Font.DemiBold
-                        Layout.preferredWidth: 54
+                        // One column for every backend's name, at any text size.
+                        Layout.preferredWidth: widestBackend.advanceWidth + 2
                     }
                     Text {
                         Layout.fillWidth: true
