@@ -101,26 +101,35 @@ def main():
 
     print(f"\nthreads {args.threads}, prompt {args.prompt_tokens}, generate {args.gen_tokens}, "
           f"median of {args.repeat} runs each (the triad too, taken before each pair of runs)")
-    print("\nPrefill, and decode after the prompt:")
-    hdr = ("model", "type", "prefill neox", "prefill llama.cpp", "ratio", "decode neox", "decode llama.cpp",
-           "ratio", "decode/limit", "with KV reads", "triad")
+    print_table("Prefill, and decode after the prompt:",
+                ("prefill neox", "prefill llama.cpp", "ratio"),
+                [(shape, wtype,
+                  [f"{ours['prefill_tps']:.1f} t/s", f"{ref['prefill_tps']:.1f} t/s",
+                   f"{ours['prefill_tps'] / ref['prefill_tps']:.2f}x"]
+                  + decode_cells(ours["decode_tps"], ref["decode_tps"], limit, limit_kv), bw)
+                 for shape, wtype, ours, ref, limit, limit_kv, _, bw in rows])
+    print_table("Decode from an empty cache (llama-bench's tg128):", (),
+                [(shape, wtype, decode_cells(ours["decode_empty_tps"], ref["decode_empty_tps"], limit, limit_kv_empty),
+                  bw)
+                 for shape, wtype, ours, ref, limit, _, limit_kv_empty, bw in rows])
+
+
+def decode_cells(ours, ref, limit, limit_kv):
+    """A decode reading's cells: both speeds, the ratio, the shares of the two limits."""
+    return [f"{ours:.2f} t/s", f"{ref:.2f} t/s", f"{ours / ref:.2f}x",
+            f"{100 * ours / limit:.0f}% of {limit:.1f} t/s", f"{100 * ours / limit_kv:.0f}% of {limit_kv:.1f} t/s"]
+
+
+def print_table(title, first_columns, lines):
+    """A Markdown table: model, type, first_columns, the decode columns, triad."""
+    hdr = ("model", "type") + tuple(first_columns) + (
+        "decode neox", "decode llama.cpp", "ratio", "decode/limit", "with KV reads", "triad")
+    print("\n" + title)
     print("| " + " | ".join(hdr) + " |")
     print("|" + "---|" * len(hdr))
-    for shape, wtype, ours, ref, limit, limit_kv, _, bw in rows:
-        print(f"| {shape} | {wtype} | {ours['prefill_tps']:.1f} t/s | {ref['prefill_tps']:.1f} t/s | "
-              f"{ours['prefill_tps'] / ref['prefill_tps']:.2f}x | {ours['decode_tps']:.2f} t/s | "
-              f"{ref['decode_tps']:.2f} t/s | {ours['decode_tps'] / ref['decode_tps']:.2f}x | "
-              f"{100 * ours['decode_tps'] / limit:.0f}% of {limit:.1f} t/s | "
-              f"{100 * ours['decode_tps'] / limit_kv:.0f}% of {limit_kv:.1f} t/s | {bw:.1f} GB/s |")
-    print("\nDecode from an empty cache (llama-bench's tg128):")
-    hdr = ("model", "type", "decode neox", "decode llama.cpp", "ratio", "decode/limit", "with KV reads", "triad")
-    print("| " + " | ".join(hdr) + " |")
-    print("|" + "---|" * len(hdr))
-    for shape, wtype, ours, ref, limit, _, limit_kv_empty, bw in rows:
-        print(f"| {shape} | {wtype} | {ours['decode_empty_tps']:.2f} t/s | {ref['decode_empty_tps']:.2f} t/s | "
-              f"{ours['decode_empty_tps'] / ref['decode_empty_tps']:.2f}x | "
-              f"{100 * ours['decode_empty_tps'] / limit:.0f}% of {limit:.1f} t/s | "
-              f"{100 * ours['decode_empty_tps'] / limit_kv_empty:.0f}% of {limit_kv_empty:.1f} t/s | {bw:.1f} GB/s |")
+    for shape, wtype, cells, bw in lines:
+        print("| " + " | ".join([shape, wtype] + cells + [f"{bw:.1f} GB/s"]) + " |")
+
 
 if __name__ == "__main__":
     main()
