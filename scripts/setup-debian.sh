@@ -23,6 +23,7 @@ packages=(
   qml6-module-qt-labs-folderlistmodel  # the non-native file dialog (QtQuick.Dialogs) lists folders with it
   xvfb xauth libgl1-mesa-dri fonts-dejavu-core  # headless app tests and screenshots
   dbus-daemon                       # the reveal test runs a private session bus
+  valgrind                          # app.views_memcheck (the app is not in the sanitizer build)
   # packages (scripts/package-test.sh): cpack's dpkg-shlibdeps, icons rendered from the SVG,
   # checks of the desktop entry, AppStream metainfo and man pages, lintian
   dpkg-dev file librsvg2-bin desktop-file-utils appstream man-db lintian
