@@ -3,7 +3,8 @@
 //
 // Threading: sessions may live on different threads; forward passes through
 // the shared model are serialised by run_lock(), because a model may keep
-// scratch buffers between calls.
+// scratch buffers between calls. It is handed over in arrival order
+// (FairMutex), so sessions decoding at once take turns token by token.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,7 @@
 
 #include "neox/backend.h"
 #include "neox/devices.h"
+#include "neox/fair_mutex.h"
 #include "neox/model.h"
 #include "neox/tokenizer.h"
 
@@ -67,14 +69,14 @@ class LoadedModel {
   const Tokenizer& tokenizer() const { return tokenizer_; }
   // End-of-text token: the model's configuration first, then the tokenizer's.
   std::optional<int32_t> eos_id() const;
-  std::unique_lock<std::mutex> run_lock() { return std::unique_lock<std::mutex>(run_mutex_); }
+  std::unique_lock<FairMutex> run_lock() { return std::unique_lock<FairMutex>(run_mutex_); }
 
  private:
   std::shared_ptr<Backend> backend_;  // outlives model_ (declared first, destroyed last)
   std::unique_ptr<Model> model_;
   Tokenizer tokenizer_;
   BackendReport report_;
-  std::mutex run_mutex_;
+  FairMutex run_mutex_;
 };
 
 // Loads only the tokenizer of a model path: a .gguf file, a tokenizer.json,
