@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 
-#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -140,7 +139,7 @@ RemoteChatReply OpenAiClient::chat_once(const RemoteChatRequest& request,
   if (!request.stop.empty()) body["stop"] = request.stop;
   if (with_logprobs) {
     body["logprobs"] = true;
-    body["top_logprobs"] = std::max(0, request.top_logprobs);
+    body["top_logprobs"] = request.top_logprobs;  // chat() asks with them only when it is >= 0
   }
 
   RemoteChatReply reply;
