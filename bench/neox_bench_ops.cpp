@@ -11,7 +11,8 @@
 //                  read) and prefill (the last 512 positions' queries, ms).
 //                  With --in-cache every layer reads the first layer's cache
 //                  (hot when it fits: 256 positions of F16 take 1 MiB).
-// Flags: --threads N (default: all), --isa scalar|avx2|avx512, --json,
+// Flags: --threads N (default: all), --isa scalar|avx2|avx512, --no-gfni
+//        (the VNNI family without its GFNI bit unpacking), --json,
 //        --types f16,q4_0,... (weight types to time; quantized ones are made
 //        with neox::quantize_row), --prefill-tokens N (default 64),
 //        --in-cache (decode over one copy of the weights, hot in cache: the
@@ -234,6 +235,7 @@ int main(int argc, char** argv) {
     else if (a == "--cpu-time") g_cpu_time = true;
     else if (a == "--threads" && i + 1 < argc) options.n_threads = std::atoi(argv[++i]);
     else if (a == "--isa" && i + 1 < argc) options.isa = argv[++i];
+    else if (a == "--no-gfni") options.gfni = false;
     else if (a == "--prefill-tokens" && i + 1 < argc) n_prefill = std::max(1, std::atoi(argv[++i]));
     else if (a == "--types" && i + 1 < argc) {
       types.clear();
@@ -251,7 +253,7 @@ int main(int argc, char** argv) {
       }
     } else {
       std::fprintf(stderr,
-                   "usage: neox_bench_ops [--triad] [--threads N] [--isa scalar|avx2|avx512] [--json]"
+                   "usage: neox_bench_ops [--triad] [--threads N] [--isa scalar|avx2|avx512] [--no-gfni] [--json]"
                    " [--types f16,q4_0,...] [--prefill-tokens N] [--in-cache] [--cpu-time] [--attention N]\n");
       return 2;
     }
@@ -282,8 +284,9 @@ int main(int argc, char** argv) {
                     results[i].prefill_gflops);
       std::printf("]\n");
     } else {
-      std::printf("%s\n| matmul | weights | decode (1 token, weights beyond cache) GB/s | prefill (%lld tokens) GFLOP/s |\n"
-                  "|---|---|---|---|\n", be->name().c_str(), static_cast<long long>(n_prefill));
+      std::printf("%s\n| matmul | weights | decode (1 token, weights %s) GB/s | prefill (%lld tokens) GFLOP/s |\n"
+                  "|---|---|---|---|\n",
+                  be->name().c_str(), in_cache ? "hot in cache" : "beyond cache", static_cast<long long>(n_prefill));
       for (const auto& r : results)
         std::printf("| %s | %s | %.1f | %.1f |\n", r.shape.c_str(), r.type.c_str(), r.decode_gbs, r.prefill_gflops);
     }

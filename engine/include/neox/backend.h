@@ -144,6 +144,9 @@ struct CpuBackendOptions {
   // VNNI (vpdpbusd) when the CPU has it; false runs the AVX-512BW fallback
   // (for tests and comparisons).
   bool vnni = true;
+  // With VNNI, the K-quant decode unpacks bits with GFNI (one affine map per
+  // shift-and-mask) when the CPU has it; false runs the plain VNNI family.
+  bool gfni = true;
 };
 std::unique_ptr<Backend> make_cpu_backend(const CpuBackendOptions& options = {});
 

@@ -20,6 +20,7 @@ struct CpuFeatures {
   bool avx512_fp16 = false;
   bool avx512_bf16 = false;
   bool avx512_vnni = false;
+  bool gfni = false;  // Galois-field instructions (vgf2p8affineqb), here on ymm registers
 };
 
 const CpuFeatures& cpu_features();

@@ -39,6 +39,7 @@ CpuFeatures detect() {
   f.avx512bw = ((b >> 30) & 1) && os_zmm;
   f.avx512vl = ((b >> 31) & 1) && os_zmm;
   f.avx512_vnni = ((c >> 11) & 1) && os_zmm;
+  f.gfni = ((c >> 8) & 1) && os_ymm;
   f.avx512_fp16 = ((d >> 23) & 1) && os_zmm;
   unsigned max_sub = a;
   if (max_sub >= 1) {

@@ -48,10 +48,11 @@ const DType kQuantTypes[] = {DType::Q8_0, DType::Q4_0, DType::Q4_1, DType::Q5_0,
 struct QuantCase {
   std::string isa;
   bool vnni;
+  bool gfni = true;
 };
 
 void PrintTo(const QuantCase& c, std::ostream* os) {
-  *os << c.isa << (c.vnni ? "" : " without VNNI");
+  *os << c.isa << (c.vnni ? "" : " without VNNI") << (c.gfni ? "" : " without GFNI");
 }
 
 class QuantMatMul : public ::testing::TestWithParam<QuantCase> {
@@ -60,6 +61,7 @@ class QuantMatMul : public ::testing::TestWithParam<QuantCase> {
     CpuBackendOptions options;
     options.isa = GetParam().isa;
     options.vnni = GetParam().vnni;
+    options.gfni = GetParam().gfni;
     options.n_threads = 2;
     backend_ = make_cpu_backend(options);
   }
@@ -148,13 +150,17 @@ std::vector<QuantCase> quant_cases() {
   for (const std::string& isa : runnable_isas()) {
     out.push_back({isa, true});
     if (isa == "avx512" && cpu_features().avx512_vnni) out.push_back({isa, false});
+    // On a CPU with GFNI the default VNNI family is the GFNI one: the plain
+    // one (Cascade Lake's) is tested apart.
+    if (isa == "avx512" && cpu_features().avx512_vnni && cpu_features().gfni) out.push_back({isa, true, false});
   }
   return out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Isa, QuantMatMul, ::testing::ValuesIn(quant_cases()),
                          [](const ::testing::TestParamInfo<QuantCase>& info) {
-                           return info.param.isa + (info.param.vnni ? "" : "_novnni");
+                           return info.param.isa + (info.param.vnni ? "" : "_novnni") +
+                                  (info.param.gfni ? "" : "_nogfni");
                          });
 
 TEST(QuantKernels, AvxFiveTwelveNameSaysWhetherVnniRuns) {
@@ -166,6 +172,22 @@ TEST(QuantKernels, AvxFiveTwelveNameSaysWhetherVnniRuns) {
   EXPECT_EQ(make_cpu_backend(options)->name().find("vnni") != std::string::npos, vnni);
   options.vnni = false;
   EXPECT_EQ(make_cpu_backend(options)->name().find("vnni"), std::string::npos);
+}
+
+TEST(QuantKernels, AvxFiveTwelveNameSaysWhetherGfniRuns) {
+  if (!cpu_supports(CpuIsa::kAvx512)) GTEST_SKIP() << "no AVX-512 on this CPU";
+  CpuBackendOptions options;
+  options.isa = "avx512";
+  options.n_threads = 1;
+  const bool gfni = cpu_features().avx512_vnni && cpu_features().gfni;
+  EXPECT_EQ(make_cpu_backend(options)->name().find("-vnni-gfni") != std::string::npos, gfni);
+  options.gfni = false;
+  const std::string plain = make_cpu_backend(options)->name();
+  EXPECT_EQ(plain.find("gfni"), std::string::npos);
+  EXPECT_EQ(plain.find("vnni") != std::string::npos, cpu_features().avx512_vnni);
+  options.gfni = true;
+  options.vnni = false;  // the GFNI variant is one of the VNNI family
+  EXPECT_EQ(make_cpu_backend(options)->name().find("gfni"), std::string::npos);
 }
 
 }  // namespace

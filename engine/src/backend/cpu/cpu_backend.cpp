@@ -10,13 +10,14 @@
 namespace neox::cpu {
 
 CpuBackend::CpuBackend(const CpuBackendOptions& options)
-    : kernels_(&kernels_for(choose_cpu_isa(options), options.vnni)), pool_(options.n_threads) {
+    : kernels_(&kernels_for(choose_cpu_isa(options), options.vnni, options.gfni)), pool_(options.n_threads) {
   scratch_.resize(pool_.size());
 }
 
 std::string CpuBackend::name() const {
   int n = pool_.size();
-  return std::string("cpu (") + cpu_isa_name(kernels_->isa) + (kernels_->vnni ? "-vnni" : "") + ", " +
+  return std::string("cpu (") + cpu_isa_name(kernels_->isa) + (kernels_->vnni ? "-vnni" : "") +
+         (kernels_->gfni ? "-gfni" : "") + ", " +
          std::to_string(n) + (n == 1 ? " thread)" : " threads)");
 }
 

@@ -26,10 +26,11 @@ CpuIsa choose_cpu_isa(const CpuBackendOptions& options) {
   return *isa;
 }
 
-const Kernels& kernels_for(CpuIsa isa, bool vnni) {
+const Kernels& kernels_for(CpuIsa isa, bool vnni, bool gfni) {
   switch (isa) {
     case CpuIsa::kAvx512:
-      return vnni && cpu_features().avx512_vnni ? kernels_avx512_vnni() : kernels_avx512();
+      if (!vnni || !cpu_features().avx512_vnni) return kernels_avx512();
+      return gfni && cpu_features().gfni ? kernels_avx512_vnni_gfni() : kernels_avx512_vnni();
     case CpuIsa::kAvx2:
       return kernels_avx2();
     case CpuIsa::kScalar:

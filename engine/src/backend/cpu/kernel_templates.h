@@ -636,6 +636,11 @@ constexpr bool kVnni = true;
 #else
 constexpr bool kVnni = false;
 #endif
+#ifdef __GFNI__
+constexpr bool kGfni = true;
+#else
+constexpr bool kGfni = false;
+#endif
 
 #ifdef NEOX_CPU_QUANT_GEMM_AVX512
 constexpr auto kQuantizeActs = &quantize_acts_avx512;
@@ -654,9 +659,9 @@ constexpr decltype(Kernels::k_quant_dot_rows) kKQuantDotRows = nullptr;
 #endif
 
 constexpr Kernels kKernels = {
-    Simd::kIsa,    kVnni,           Simd::kTokens,   kPanelRows, &dot_rows,    &to_f32,      kQuantizeActs,
-    &quant_dot_rows, kQuantizeSuperblocks, kKQuantDotRows, kQuantGemm, &panel_matmul, &layer_norm_row, &to_f16,
-    &attend_keys,  &attend_rows,    &gelu,          &add,
+    Simd::kIsa,      kVnni,           kGfni,         Simd::kTokens,   kPanelRows,    &dot_rows,       &to_f32,
+    kQuantizeActs,   &quant_dot_rows, kQuantizeSuperblocks, kKQuantDotRows, kQuantGemm, &panel_matmul,
+    &layer_norm_row, &to_f16,         &attend_keys,  &attend_rows,    &gelu,         &add,
 };
 
 }  // namespace

@@ -37,6 +37,7 @@ struct SuperblockActs {
 struct Kernels {
   CpuIsa isa;
   bool vnni;  // integer dot products with AVX-512 VNNI (vpdpbusd)
+  bool gfni;  // bit unpacking with GFNI (vgf2p8affineqb)
   // Most tokens dot_rows handles in one pass over the weights; above this the
   // matmul converts weight tiles to f32 and reuses them across tokens.
   int max_stream_tokens;
@@ -122,8 +123,9 @@ const Kernels& kernels_scalar();
 const Kernels& kernels_avx2();
 const Kernels& kernels_avx512();
 const Kernels& kernels_avx512_vnni();  // AVX-512 family with VNNI integer dot products
+const Kernels& kernels_avx512_vnni_gfni();  // and GFNI bit unpacking (Ice Lake and later, Zen 4)
 // The family for `isa`; for AVX-512 the VNNI variant when `vnni` is allowed
-// and the CPU has it.
-const Kernels& kernels_for(CpuIsa isa, bool vnni);
+// and the CPU has it, with GFNI when `gfni` is allowed too and the CPU has it.
+const Kernels& kernels_for(CpuIsa isa, bool vnni, bool gfni);
 
 }  // namespace neox::cpu
