@@ -24,19 +24,23 @@ namespace neox::cli {
 namespace {
 
 // One phase's ops (decode steps or the prefill), the slowest first, with the
-// time outside them (the model's own code between ops).
+// time outside them (the model's own code between ops). For matmuls also the
+// rate their weights streamed at: in decode, set against the memory's
+// bandwidth, it tells a loop that keeps up from one that does not.
 void print_profile(const std::vector<ProfilingBackend::Entry>& entries, const std::string& phase, double phase_s,
                    int64_t steps) {
   std::printf("\n%s: where the time goes (%s)\n", phase.c_str(), steps > 1 ? "ms per step" : "ms in all");
-  std::printf("| op | calls | ms | share |\n|---|---|---|---|\n");
+  std::printf("| op | calls | ms | share | weights GB/s |\n|---|---|---|---|---|\n");
   double in_ops = 0;
   for (const auto& e : entries) {
     if (e.phase != phase) continue;
     in_ops += e.seconds;
-    std::printf("| %s | %lld | %.3f | %.1f%% |\n", e.op.c_str(), static_cast<long long>(e.calls),
-                1e3 * e.seconds / steps, 100 * e.seconds / phase_s);
+    char rate[32] = "";
+    if (e.weight_bytes > 0 && e.seconds > 0) std::snprintf(rate, sizeof rate, "%.1f", 1e-9 * e.weight_bytes / e.seconds);
+    std::printf("| %s | %lld | %.3f | %.1f%% | %s |\n", e.op.c_str(), static_cast<long long>(e.calls),
+                1e3 * e.seconds / steps, 100 * e.seconds / phase_s, rate);
   }
-  std::printf("| (outside the ops) | | %.3f | %.1f%% |\n", 1e3 * (phase_s - in_ops) / steps,
+  std::printf("| (outside the ops) | | %.3f | %.1f%% | |\n", 1e3 * (phase_s - in_ops) / steps,
               100 * (phase_s - in_ops) / phase_s);
 }
 
@@ -143,7 +147,7 @@ int run_bench(int argc, char** argv) {
       out["profile"] = nlohmann::json::array();
       for (const auto& e : profiler->entries())
         out["profile"].push_back({{"op", e.op}, {"phase", e.phase}, {"calls", e.calls},
-                                  {"seconds", e.seconds}});
+                                  {"seconds", e.seconds}, {"weight_bytes", e.weight_bytes}});
     }
     std::printf("%s\n", out.dump().c_str());
   } else {

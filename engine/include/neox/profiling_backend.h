@@ -27,6 +27,9 @@ class ProfilingBackend final : public ForwardingBackend {
     std::string phase;  // the phase set when the op ran
     int64_t calls = 0;
     double seconds = 0;
+    // Matmuls: bytes of weights the calls read (the weight tensor's size per
+    // call), so bytes / seconds is the rate the kernel streamed them at.
+    double weight_bytes = 0;
   };
 
   using ForwardingBackend::ForwardingBackend;
@@ -50,15 +53,17 @@ class ProfilingBackend final : public ForwardingBackend {
   void copy_rows(const Tensor& src, Tensor& dst, int64_t dst_row0) override;
 
  private:
-  // Runs op, then synchronize(), and adds the time to (name, phase).
+  // Runs op, then synchronize(), and adds the time (and the weight bytes it
+  // read) to (name, phase).
   template <class Op>
-  void timed(const std::string& name, Op&& op) {
+  void timed(const std::string& name, Op&& op, double weight_bytes = 0) {
     const auto t0 = std::chrono::steady_clock::now();
     op();
     inner().synchronize();
     Entry& e = entries_[{name, phase_}];
     e.calls += 1;
     e.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    e.weight_bytes += weight_bytes;
   }
 
   std::string phase_;

@@ -31,7 +31,7 @@ void ProfilingBackend::layer_norm(const Tensor& x, const Tensor& gamma, const Te
 void ProfilingBackend::matmul(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& y) {
   const std::string name =
       "matmul " + dtype_name(w.dtype) + " " + std::to_string(w.rows) + "x" + std::to_string(w.cols);
-  timed(name, [&] { inner().matmul(x, w, bias, y); });
+  timed(name, [&] { inner().matmul(x, w, bias, y); }, static_cast<double>(w.bytes()));
 }
 
 void ProfilingBackend::split_qkv(const Tensor& qkv, QkvLayout layout, int n_head, int head_dim, Tensor& q,

@@ -3,6 +3,7 @@
 // prefill and of a decode step is counted under the phase named for it.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <memory>
 #include <vector>
 
@@ -53,7 +54,15 @@ TEST(ProfilingBackend, CountsEveryOpPerPhaseAndChangesNothing) {
     ASSERT_TRUE(e.phase == "prefill" || e.phase == "decode") << e.phase;
     const bool decode = e.phase == "decode";
     if (e.op == "attention") (decode ? decode_attention : prefill_attention) = e.calls;
-    if (decode && e.op.rfind("matmul F32 ", 0) == 0) decode_matmuls += e.calls;
+    if (e.op.rfind("matmul F32 ", 0) == 0) {
+      if (decode) decode_matmuls += e.calls;
+      // "matmul F32 RxC": each call read the R·C·4 bytes of its weight.
+      long long rows = 0, cols = 0;
+      ASSERT_EQ(std::sscanf(e.op.c_str(), "matmul F32 %lldx%lld", &rows, &cols), 2) << e.op;
+      EXPECT_EQ(e.weight_bytes, static_cast<double>(e.calls * rows * cols * 4)) << e.op;
+    } else {
+      EXPECT_EQ(e.weight_bytes, 0) << e.op << " reads no weights";
+    }
   }
   EXPECT_EQ(decode_attention, n_layer);
   EXPECT_EQ(prefill_attention, n_layer);
