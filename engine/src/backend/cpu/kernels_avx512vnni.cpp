@@ -1,6 +1,8 @@
 // The avx512 kernel family with VNNI: kernel_templates.h compiled over
 // simd_avx512.h with -mavx512vnni, so the integer dot products of quantized
-// weights are one vpdpbusd each. Chosen at run time only on CPUs with VNNI.
+// weights are one vpdpbusd each. Chosen at run time on CPUs with VNNI but
+// without GFNI (Cascade Lake), or when CpuBackendOptions::gfni is off; with
+// both, kernels_avx512vnni_gfni.cpp's family runs.
 #include "backend/cpu/simd_avx512.h"
 // with the int8 matrix-matrix product for prefill (quant_gemm_avx512.h)
 #define NEOX_CPU_QUANT_GEMM_AVX512
